@@ -1,0 +1,38 @@
+"""Is a list entry an annual report on government information disclosure?
+
+Decided from the title (and the URL for attachments), for every year and every
+wording portals use: 政府信息公开工作年度报告, 年度政府信息公开工作报告,
+政府信息公开年报, 政务公开工作年度报告 … while skipping the items that share
+words with them: 工作要点, 指南, 制度, 决算, 统计年报 of other kinds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_REPORT = re.compile(
+    r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:年度报告|年报|工作报告|情况报告|报告)"
+    r"|(?:政府|政务)信息公开.{0,12}年度.{0,6}报告"
+    r"|年度(?:政府|政务)?信息公开(?:工作)?(?:情况)?报告"
+    r"|政务公开工作年度报告"
+)
+_NOT_REPORT = re.compile(r"要点|指南|制度|规定|办法|目录|决算|预算|通知|意见|方案|计划|解读|公告|公示|申请表|监督检查|考核|培训")
+_ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar)(?:$|\?)", re.I)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def is_report_title(title: str) -> bool:
+    """True for the title of an annual disclosure report (any year, any common wording)."""
+    t = _norm(title)
+    if not _REPORT.search(t):
+        return False
+    # "关于印发…年度报告…的通知" is a notice about reports, not a report.
+    return not _NOT_REPORT.search(t.replace("年度报告", "").replace("工作报告", ""))
+
+
+def is_attachment(url: str) -> bool:
+    return bool(_ATTACHMENT.search(url))

@@ -1,0 +1,48 @@
+"""Scrapy settings for nianbao: polite by default.
+
+Government portals are public infrastructure run on small budgets: obey
+robots.txt, throttle adaptively, at most two requests at a time per host, and
+say who we are.  Tests and the demo crawl our own sample portal and may lower
+the delay with ``-s``; nothing else should.
+"""
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; research archive of 政府信息公开工作年度报告)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Limits against crawler traps and runaway downloads.
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+CLOSESPIDER_PAGECOUNT = 20000
+DEPTH_LIMIT = 50
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Every response is archived raw, before decompression and redirect handling,
+# so the WARC holds exactly what the server sent (redirect hops included).
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ArchiveResponsesMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ValidateReportPipeline": 100,
+    "crawler.pipelines.ArchiveMetadataPipeline": 200,
+}
+# Where the archive lives: <NIANBAO_DATA>/archive (the CLI's --data).
+NIANBAO_DATA = "data"

@@ -1,0 +1,128 @@
+"""The portal spider: from a portal's home page or a report column to every annual report on it.
+
+It finds the annual-report column from navigation links, walks the column's
+list pages with the platform's pager (see crawler.platforms), keeps entries
+whose titles are annual reports (crawler.classify), and yields one ReportItem
+per detail page; PDF/Word attachments of a report are fetched and archived too.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from crawler import platforms
+from crawler.classify import is_attachment, is_report_title
+from crawler.items import ReportItem
+from parsers import page_metadata
+
+_COLUMN_LINK = re.compile(r"年报|年度报告|政府信息公开年度|工作年度报告|信息公开年报")
+_DISCLOSURE_LINK = re.compile(r"信息公开|政务公开|政府信息")
+
+
+def split_urls(value: str | list[str] | None) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        value = re.split(r"[,\s]+", value)
+    return [v for v in value if v]
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, start_urls: str | list[str] | None = None, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.start_urls = split_urls(start_urls)
+        # Stay on the portals we were pointed at: off-site links are not followed.
+        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls} - {""})
+
+    async def start(self):
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse, meta={"nianbao_kind": "list", "depth_hint": 0})
+
+    def parse(self, response: Response):
+        """A start page: a report column itself, or a home/section page that links to one."""
+        if not isinstance(response, TextResponse):
+            return
+        entries = list(self.report_entries(response))
+        if entries:
+            yield from self.parse_list(response)
+            return
+        hint = response.meta.get("depth_hint", 0)
+        for a in response.css("a"):
+            text = "".join(a.css("::text").getall()).strip() or a.attrib.get("title", "")
+            href = a.attrib.get("href")
+            if not href or href.startswith(("javascript:", "#", "mailto:")):
+                continue
+            url = urljoin(response.url, href)
+            if _COLUMN_LINK.search(text) and not is_report_title(text):
+                yield response.follow(url, callback=self.parse_list, meta={"nianbao_kind": "list"})
+            elif hint < 1 and _DISCLOSURE_LINK.search(text) and len(text) <= 12:
+                yield response.follow(url, callback=self.parse, meta={"nianbao_kind": "list", "depth_hint": hint + 1})
+
+    def report_entries(self, response: TextResponse):
+        """(title, url) of list entries that are annual reports."""
+        for a in response.css("a"):
+            title = (a.attrib.get("title") or "".join(a.css("::text").getall())).strip()
+            href = a.attrib.get("href")
+            if href and not href.startswith(("javascript:", "#", "mailto:")) and is_report_title(title):
+                yield title, urljoin(response.url, href)
+
+    def parse_list(self, response: Response):
+        if not isinstance(response, TextResponse):
+            return
+        platform, pages = platforms.list_pages(response)
+        self.crawler.stats.inc_value(f"nianbao/platform/{platform}")
+        for title, url in self.report_entries(response):
+            meta = {"nianbao_kind": "report", "list_title": title, "list_url": response.url, "platform": platform}
+            if is_attachment(url):
+                yield scrapy.Request(url, callback=self.parse_attachment_report, meta=meta)
+            else:
+                yield scrapy.Request(url, callback=self.parse_detail, meta=meta)
+        for url in pages:
+            yield scrapy.Request(url, callback=self.parse_list, meta={"nianbao_kind": "list"})
+
+    def parse_detail(self, response: Response):
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        is_html = isinstance(response, TextResponse) and "html" in (content_type or "text/html")
+        attachments = []
+        if is_html:
+            for href in response.css("a::attr(href)").getall():
+                url = urljoin(response.url, href)
+                if is_attachment(url) and url not in attachments:
+                    attachments.append(url)
+        for url in attachments:
+            yield scrapy.Request(url, callback=self.parse_attachment,
+                                 meta={"nianbao_kind": "attachment", "report_url": response.url})
+        yield ReportItem(
+            url=(response.meta.get("redirect_urls") or [response.url])[0],
+            final_url=response.url,
+            record_id=response.meta.get("nianbao_record_id"),
+            list_title=response.meta.get("list_title"),
+            list_url=response.meta.get("list_url"),
+            page_metadata=page_metadata(response.body, content_type) if is_html else {},
+            attachments=attachments,
+            platform=response.meta.get("platform"),
+        )
+
+    def parse_attachment_report(self, response: Response):
+        """A list entry that links straight to a PDF/Word report: the file is the report."""
+        yield ReportItem(
+            url=(response.meta.get("redirect_urls") or [response.url])[0],
+            final_url=response.url,
+            record_id=response.meta.get("nianbao_record_id"),
+            list_title=response.meta.get("list_title"),
+            list_url=response.meta.get("list_url"),
+            page_metadata={},
+            attachments=[],
+            platform=response.meta.get("platform"),
+        )
+
+    def parse_attachment(self, response: Response):
+        """Attachments are archived by the middleware; nothing more to extract here."""
+        self.crawler.stats.inc_value("nianbao/attachments")
+        return None

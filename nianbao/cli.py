@@ -1,0 +1,136 @@
+"""The `nianbao` command line: crawl, build, serve, parse, demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+
+DEFAULT_DATA = "data"
+
+
+def _data_dir(path: str) -> Path:
+    """The data directory, created if missing; a clear error if it cannot be written."""
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        probe = p / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise click.ClickException(f"data directory {p} is not writable: {exc.strerror or exc}") from None
+    return p
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.ClickException(f"not an http(s) URL: {url!r}")
+    return url
+
+
+data_option = click.option("--data", "data", default=DEFAULT_DATA, show_default=True,
+                           help="Directory holding archive/ and nianbao.db.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nianbao")
+def cli() -> None:
+    """nianbao 年报: harvest, archive, parse and publish the annual reports on government
+    information disclosure (政府信息公开工作年度报告) of Chinese government bodies.
+
+    Data flows one way: crawl → archive (WARC) → build (SQLite) → serve (Datasette).
+    """
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@data_option
+@click.option("--delay", type=float, default=None,
+              help="Seconds between requests to one host (default: the polite setting, 1s with AutoThrottle).")
+def crawl(urls: tuple[str, ...], data: str, delay: float | None) -> None:
+    """Crawl portal start URLs (home page, 信息公开 section or the 年报 column) and archive
+    every response as WARC under DATA/archive."""
+    for url in urls:
+        _check_url(url)
+    data_dir = _data_dir(data)
+    from nianbao.crawl import run_crawl
+
+    overrides = {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_ENABLED": delay != 0} if delay is not None else {}
+    stats = run_crawl(list(urls), data_dir, overrides)
+    click.echo(_crawl_summary(stats))
+
+
+def _crawl_summary(stats: dict) -> str:
+    errors = sum(v for k, v in stats.items() if k.startswith(("downloader/exception_count", "spider_exceptions/")))
+    return (f"crawled: {stats.get('nianbao/archived', 0)} responses archived "
+            f"({stats.get('nianbao/revisits', 0)} unchanged), {stats.get('nianbao/reports', 0)} reports, "
+            f"{errors} errors")
+
+
+@cli.command()
+@data_option
+def build(data: str) -> None:
+    """(Re)build DATA/nianbao.db from the archive alone, without the network."""
+    data_dir = Path(data)
+    if not (data_dir / "archive").is_dir():
+        raise click.ClickException(f"no archive in {data_dir}: run `nianbao crawl URL --data {data}` first")
+    from nianbao.build import build as build_db
+
+    stats = build_db(data_dir)
+    click.echo(f"built {data_dir / 'nianbao.db'}: {stats}")
+
+
+@cli.command()
+@data_option
+@click.option("--port", default=8001, show_default=True, type=int, help="Port on 127.0.0.1.")
+def serve(data: str, port: int) -> None:
+    """Serve DATA/nianbao.db with Datasette on 127.0.0.1, read-only."""
+    db = Path(data) / "nianbao.db"
+    if not db.is_file():
+        raise click.ClickException(f"no database at {db}: run `nianbao build --data {data}` first")
+    from nianbao.serve import serve as run_serve
+
+    run_serve(db, port=port)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--pretty", is_flag=True, help="Indent the JSON (one object per file, no longer one line each).")
+def parse(files: tuple[str, ...], pretty: bool) -> None:
+    """Parse report files (.html/.htm/.txt) and print one JSON object per file, one per line."""
+    from parsers import parse_bytes
+
+    failed = False
+    for name in files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {name}: {exc.strerror or exc}") from None
+        report = {"source": str(path), **parse_bytes(data, filename=path.name)}
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2 if pretty else None))
+        if report["status"] in ("error", "unsupported_format"):
+            click.echo(f"nianbao parse: {name}: {'; '.join(report['errors'])}", err=True)
+            failed = True
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@data_option
+@click.option("--no-serve", is_flag=True, help="Print a summary and exit instead of serving.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette port.")
+def demo(data: str, no_serve: bool, port: int) -> None:
+    """Start the bundled sample portal on 127.0.0.1, crawl it, build the database, then serve it."""
+    data_dir = _data_dir(data)
+    from nianbao.demo import run_demo
+
+    run_demo(data_dir, serve=not no_serve, port=port)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli()

@@ -1,0 +1,195 @@
+"""Bytes in, canonical report out: the one entry point of the parsers package.
+
+``parse_bytes`` never raises: whatever the input, it returns a report dict whose
+``status`` and ``errors`` say what could not be read, so that a bad page is
+still listed with its error rather than lost.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import checks, html, metadata, schema, sections, tables
+from .normalize import clean
+from .tokens import Token, text_tokens
+
+REPORT_WORDS = re.compile(r"年度报告|工作报告|年报")
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+_PERIOD = re.compile(r"统计期限(?:为|是|从)?\s*((?:19|20)\d{2})\s*年")
+_YEAR_IN_TEXT = re.compile(r"(?<![\d〔\[(（])((?:19|20)\d{2})\s*年")
+_REPORT_NAME = re.compile(
+    r"(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?(?:的)?(?:政府)?(?:信息公开|政务公开)?(?:工作)?(?:年度)?(?:报告|年报)$"
+)
+_PUBLISHERS = ("发布机构", "发文机关", "发布单位", "公开主体")
+_TITLES = ("信息名称", "名称", "标题", "文件名称")
+
+TEXT_EXT = {".txt", ".text", ".md"}
+HTML_EXT = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".php", ".asp", ".aspx"}
+LEGACY_EXT = {".doc", ".wps", ".xls", ".xlsx", ".et", ".ppt", ".rtf", ".ofd", ".zip", ".rar"}
+
+
+def detect_format(data: bytes, filename: str | None, content_type: str | None) -> str:
+    ext = Path(filename or "").suffix.lower()
+    ctype = (content_type or "").lower()
+    if data[:5] == b"%PDF-" or ext == ".pdf" or "pdf" in ctype:
+        return "pdf"
+    if data[:4] == b"PK\x03\x04" and (ext == ".docx" or "wordprocessingml" in ctype or not ext):
+        return "docx"
+    if ext in LEGACY_EXT or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or "msword" in ctype:
+        return "unsupported"
+    if ext in TEXT_EXT or ctype.startswith("text/plain"):
+        return "text"
+    if ext in HTML_EXT or "html" in ctype or b"<html" in data[:4096].lower() or b"<table" in data[:65536].lower():
+        return "html"
+    return "text"
+
+
+def decode_text(data: bytes) -> str:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def empty_report(fmt: str) -> dict:
+    return {
+        "template_version": "none", "reporting_year": None, "issuing_body": None, "title": None,
+        "metadata": {}, "format": fmt, "status": "ok",
+        "texts": {"overview": None, "problems_improvements": None, "other_matters": None},
+        "proactive_disclosure": {}, "applications": {}, "review_litigation": {},
+        "provenance": {}, "checks": [], "errors": [], "warnings": [],
+    }
+
+
+def parse_bytes(data: bytes, *, filename: str | None = None, content_type: str | None = None,
+                url: str | None = None) -> dict:
+    """Parse one report file or page; never raises."""
+    fmt = detect_format(data, filename, content_type)
+    report = empty_report(fmt)
+    try:
+        if fmt == "unsupported":
+            report["status"] = "unsupported_format"
+            report["errors"].append(f"unsupported format ({Path(filename or '').suffix or content_type or 'unknown'})")
+            return report
+        if fmt in ("pdf", "docx"):
+            report["status"] = "unsupported_format"
+            report["errors"].append(f"{fmt.upper()} input is not supported yet")
+            return report
+        page_title = None
+        if fmt == "html":
+            root = html.parse_tree(html.decode_html(data, content_type))
+            if root is None:
+                report["status"] = "error"
+                report["errors"].append("empty or unreadable HTML")
+                return report
+            tokens = html.html_tokens(root)
+            page_title = html.page_title(root)
+        else:
+            tokens = text_tokens(decode_text(data))
+        fill(report, tokens, page_title)
+    except Exception as exc:  # noqa: BLE001 - the contract is: never raise, say what failed
+        report["status"] = "error"
+        report["errors"].append(f"{type(exc).__name__}: {exc}")
+    return report
+
+
+def detect_version(tokens: list[Token]) -> str | None:
+    text = "".join(t.norm for t in tokens if t.is_text and len(t.norm) < 120)
+    scores = {v: sum(m in text for m in marks) for v, marks in schema.detection_markers().items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] else None
+
+
+def fill(report: dict, tokens: list[Token], page_title: str | None) -> None:
+    spans = sections.spans(tokens)
+    first_section = min((s for s, _ in spans.values()), default=len(tokens))
+    report["metadata"] = metadata.extract(tokens, stop=first_section if first_section > 0 else None)
+    report["title"] = find_title(tokens[:first_section], report["metadata"], page_title)
+    version = detect_version(tokens)
+    has_tables = any(k in spans for k in ("proactive_disclosure", "applications", "review_litigation"))
+    out = tables.Extraction()
+    if version and has_tables:
+        report["template_version"] = version
+        found = 0
+        if "proactive_disclosure" in spans:
+            found += tables.proactive_disclosure(tokens, spans["proactive_disclosure"], version, out)
+        if "applications" in spans:
+            found += tables.applications(tokens, spans["applications"], version, out)
+        if "review_litigation" in spans:
+            found += tables.review_litigation(tokens, spans["review_litigation"], out)
+        for key in ("proactive_disclosure", "applications", "review_litigation"):
+            report[key] = out.values.get(key, {})
+            if key not in spans:
+                report["errors"].append(f"section {key} not found")
+        if not found:
+            report["status"] = "error"
+            report["errors"].append("standard tables found but no values could be read")
+        elif report["errors"]:
+            report["status"] = "partial"
+    elif has_tables:
+        report["warnings"].append("table sections found but neither template recognised")
+    report["provenance"] = out.provenance
+    report["warnings"].extend(out.warnings)
+    report["texts"] = {k: sections.section_text(tokens, spans.get(k))
+                       for k in ("overview", "problems_improvements", "other_matters")}
+    report["reporting_year"] = find_year(report["title"], tokens)
+    report["issuing_body"] = find_body(report["metadata"], report["title"])
+    report["checks"] = checks.evaluate(report)
+
+
+def find_title(head: list[Token], meta: dict, page_title: str | None) -> str | None:
+    """The report's own heading, else the metadata's 信息名称, else the page <title>."""
+    for t in head[:60]:
+        text = clean(t.text)
+        if t.is_text and 6 <= len(text) <= 80 and REPORT_WORDS.search(text) and ":" not in text \
+                and "：" not in text and not any(text.startswith(lab) for lab in metadata.LABELS):
+            return text
+    for key in _TITLES:
+        if meta.get(key):
+            return meta[key]
+    if page_title and REPORT_WORDS.search(page_title):
+        return re.split(r"\s*[_|-]\s*", page_title)[0] or page_title
+    return None
+
+
+def find_year(title: str | None, tokens: list[Token]) -> int | None:
+    """Reporting year from the title, else the statistics period, else the first year in the text."""
+    if title:
+        m = _YEAR_IN_TITLE.search(title)
+        if m:
+            return int(m.group(1))
+    body = "\n".join(t.text for t in tokens if t.is_text and len(t.text) > 10)
+    m = _PERIOD.search(body) or _YEAR_IN_TEXT.search(body)
+    return int(m.group(1)) if m else None
+
+
+def find_body(meta: dict, title: str | None) -> str | None:
+    """The publishing body from the metadata, else what the title names before the report's name."""
+    for key in _PUBLISHERS:
+        if meta.get(key):
+            return meta[key]
+    if not title:
+        return None
+    rest = _REPORT_NAME.sub("", clean(title).replace(" ", ""))
+    rest = re.sub(r"(?:19|20)\d{2}\s*年度?$", "", rest).strip("—-_ ")
+    rest = re.sub(r"^(?:19|20)\d{2}\s*年度?", "", rest).strip("—-_ ")
+    return rest or None
+
+
+def parse_file(path: str | Path) -> dict:
+    p = Path(path)
+    return parse_bytes(p.read_bytes(), filename=p.name)
+
+
+def page_metadata(data: bytes, content_type: str | None = None) -> dict[str, str]:
+    """Only the metadata block of an HTML page (what the crawler archives alongside it)."""
+    root = html.parse_tree(html.decode_html(data, content_type))
+    if root is None:
+        return {}
+    tokens = html.html_tokens(root)
+    spans = sections.spans(tokens)
+    first = min((s for s, _ in spans.values()), default=len(tokens))
+    return metadata.extract(tokens, stop=first if first > 0 else None)

@@ -1,0 +1,77 @@
+"""Find the report's six sections in the token stream.
+
+Headings are recognised by their wording (``三、收到和处理政府信息公开申请情况``),
+never by the numeral alone: ``四、结转下年度继续办理`` is a row of section 三,
+not the start of section 四.  When a heading is missing (PDF extraction,
+editors who drop it) the tables' own anchors stand in for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .tokens import Token
+
+SECTION_KEYS = ("overview", "proactive_disclosure", "applications", "review_litigation",
+                "problems_improvements", "other_matters")
+
+# Normalised heading patterns (see report_format.json sections[].title/variants).
+_HEADINGS = {
+    "overview": re.compile(r"^(?:[一1][、.])?总体情况"),
+    "proactive_disclosure": re.compile(r"^(?:[二2][、.])?主动公开政府信息(?:的)?情况"),
+    "applications": re.compile(r"^(?:[三3][、.])?收到和处理政府信息公开申请(?:的)?情况"),
+    "review_litigation": re.compile(r"^(?:[四4][、.])?(?:政府信息公开)?行政复议[、和及]?行政诉讼(?:的)?情况"),
+    "problems_improvements": re.compile(r"^(?:[五5][、.])?(?:政府信息公开工作)?存在的主要问题"),
+    "other_matters": re.compile(r"^(?:[六6][、.])?其他需要报告的事项"),
+}
+_ANCHORS = {
+    "proactive_disclosure": re.compile(r"第二十条第"),
+    "applications": re.compile(r"勾稽关系|申请人情况|本年新收政府信息公开申请"),
+    "review_litigation": re.compile(r"^行政复议$|^行政复议行政诉讼"),
+}
+MAX_HEADING = 40
+
+
+def locate(tokens: list[Token]) -> dict[str, int]:
+    """Index of the first token of each section found, in document order."""
+    found: dict[str, int] = {}
+    start = 0
+    for key in SECTION_KEYS:
+        pattern = _HEADINGS[key]
+        for i in range(start, len(tokens)):
+            t = tokens[i]
+            if t.is_text and len(t.norm) <= MAX_HEADING and pattern.search(t.norm):
+                found[key] = i
+                start = i + 1
+                break
+    # Fall back to table anchors for missing table sections.
+    for key, anchor in _ANCHORS.items():
+        if key in found:
+            continue
+        after = max((v for k, v in found.items() if SECTION_KEYS.index(k) < SECTION_KEYS.index(key)), default=-1)
+        before = min((v for k, v in found.items() if SECTION_KEYS.index(k) > SECTION_KEYS.index(key)),
+                     default=len(tokens))
+        for i in range(after + 1, before):
+            if tokens[i].is_text and anchor.search(tokens[i].norm):
+                found[key] = i
+                break
+    return dict(sorted(found.items(), key=lambda kv: kv[1]))
+
+
+def spans(tokens: list[Token]) -> dict[str, tuple[int, int]]:
+    """(start, end) token range of each located section; a section ends where the next begins."""
+    found = locate(tokens)
+    keys = list(found)
+    out = {}
+    for n, key in enumerate(keys):
+        end = found[keys[n + 1]] if n + 1 < len(keys) else len(tokens)
+        out[key] = (found[key], end)
+    return out
+
+
+def section_text(tokens: list[Token], span: tuple[int, int] | None) -> str | None:
+    """The paragraphs of a text section, heading excluded, one per line."""
+    if not span:
+        return None
+    lines = [t.text for t in tokens[span[0] + 1 : span[1]] if not t.is_blank]
+    return "\n".join(lines) or None
