@@ -74,12 +74,20 @@ def parse_bytes(data: bytes, *, filename: str | None = None, content_type: str |
             report["status"] = "unsupported_format"
             report["errors"].append(f"unsupported format ({Path(filename or '').suffix or content_type or 'unknown'})")
             return report
-        if fmt in ("pdf", "docx"):
-            report["status"] = "unsupported_format"
-            report["errors"].append(f"{fmt.upper()} input is not supported yet")
-            return report
         page_title = None
-        if fmt == "html":
+        if fmt == "pdf":
+            from .pdf import pdf_tokens
+
+            tokens, _info = pdf_tokens(data)
+            if not any(t.is_text for t in tokens):
+                report["status"] = "error"
+                report["errors"].append("PDF has no text layer (scanned image?); OCR is not done")
+                return report
+        elif fmt == "docx":
+            from .docx import docx_tokens
+
+            tokens = docx_tokens(data)
+        elif fmt == "html":
             root = html.parse_tree(html.decode_html(data, content_type))
             if root is None:
                 report["status"] = "error"
@@ -140,12 +148,20 @@ def fill(report: dict, tokens: list[Token], page_title: str | None) -> None:
     report["checks"] = checks.evaluate(report)
 
 
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+(?=\d)")
+
+
 def find_title(head: list[Token], meta: dict, page_title: str | None) -> str | None:
     """The report's own heading, else the metadata's 信息名称, else the page <title>."""
-    for t in head[:60]:
-        text = clean(t.text)
+    for n, t in enumerate(head[:60]):
+        text = _CJK_GAP.sub("", clean(t.text))  # PDF text layers put spaces between 2024 and 年
         if t.is_text and 6 <= len(text) <= 80 and REPORT_WORDS.search(text) and ":" not in text \
                 and "：" not in text and not any(text.startswith(lab) for lab in metadata.LABELS):
+            # A title printed on two lines: "淮安市人民政府" / "2024年政府信息公开工作年度报告".
+            if n and re.match(r"(?:19|20)\d{2}\s*年", text):
+                prev = clean(head[n - 1].text)
+                if head[n - 1].is_text and 2 <= len(prev) <= 30 and not re.search(r"[，。,.:：；;]", prev):
+                    return prev.replace(" ", "") + text
             return text
     for key in _TITLES:
         if meta.get(key):

@@ -1,0 +1,45 @@
+"""DOCX → token stream with python-docx: body paragraphs and table cells in document order.
+
+Merged cells appear once (python-docx repeats a merged cell's object across
+the grid; repeats are skipped by identity), so a row's values follow its label
+as in the other formats.
+"""
+
+from __future__ import annotations
+
+import io
+
+from .tokens import Token
+
+
+def docx_tokens(data: bytes) -> list[Token]:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(io.BytesIO(data))
+    tokens: list[Token] = []
+    table_index = 0
+    block = 0
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            text = item.text.strip()
+            if text:
+                tokens.append(Token(text, {"block": block}))
+                block += 1
+        elif isinstance(item, Table):
+            _table(item, table_index, tokens)
+            table_index += 1
+    return tokens
+
+
+def _table(table, index: int, tokens: list[Token]) -> None:
+    seen: set[int] = set()
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            key = id(cell._tc)
+            if key in seen:
+                continue
+            seen.add(key)
+            text = "\n".join(p.text for p in cell.paragraphs).strip()
+            tokens.append(Token(text, {"table": index, "row": r, "col": c}, in_table=True))
