@@ -78,7 +78,12 @@ def parse_bytes(data: bytes, *, filename: str | None = None, content_type: str |
         if fmt == "pdf":
             from .pdf import pdf_tokens
 
-            tokens, _info = pdf_tokens(data)
+            try:
+                tokens, _info = pdf_tokens(data)
+            except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on damaged files
+                report["status"] = "error"
+                report["errors"].append(f"unreadable PDF: {type(exc).__name__}: {str(exc)[:200]}")
+                return report
             if not any(t.is_text for t in tokens):
                 report["status"] = "error"
                 report["errors"].append("PDF has no text layer (scanned image?); OCR is not done")
