@@ -1,0 +1,211 @@
+"""`nianbao build`: the archive alone → DATA/nianbao.db, atomically and reproducibly.
+
+The database is derived data: it is written to a temporary file and renamed
+over the old one, so a failed build never leaves a half database behind, and
+the same archive always gives the same rows (sorted, with ids derived from
+URLs).  A report whose page cannot be parsed is still listed, with its error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from archive import Archive, ArchiveError, StoredRecord
+from nianbao import rows
+from nianbao.search import index_text
+from parsers import parse_bytes
+from parsers.checks import overall
+
+DB_NAME = "nianbao.db"
+REPORT_COLUMNS = (
+    "id", "title", "issuing_body", "reporting_year", "template_version", "parse_status", "parse_error",
+    "checks_status", "format", *rows.METADATA_COLUMNS.values(), "published_on", "url", "source_url", "also_at",
+    "site", "list_title", "platform", "fetched_at", "record_id", "sha256", "overview", "problems_improvements",
+    "other_matters", "page_metadata", "warnings",
+)
+
+
+def report_id(url: str) -> str:
+    """Stable across builds and crawls: the same report URL always has the same id."""
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+
+
+def _filename(url: str) -> str:
+    return Path(urlsplit(url).path).name
+
+
+def document_row(rec: StoredRecord) -> dict:
+    return {
+        "record_id": rec.record_id, "url": rec.url, "final_url": rec.final_url, "status": rec.status,
+        "kind": rec.kind, "content_type": rec.content_type, "content_encoding": rec.content_encoding,
+        "fetched_at": rec.fetched_at, "record_type": rec.record_type, "refers_to": rec.refers_to,
+        "sha256": rec.sha256, "warc_file": rec.warc_file, "warc_offset": rec.offset, "warc_length": rec.length,
+    }
+
+
+def parse_record(archive: Archive, rec: StoredRecord) -> dict:
+    """Parse an archived response; archive read failures become the report's error, not an exception."""
+    try:
+        body = archive.read_body(rec)
+    except ArchiveError as exc:
+        return {"status": "error", "errors": [f"archive: {exc}"], "template_version": None, "metadata": {}}
+    return parse_bytes(body, filename=_filename(rec.final_url), content_type=rec.content_type, url=rec.final_url)
+
+
+def choose_source(archive: Archive, rec: StoredRecord, by_url: dict[str, StoredRecord]) -> tuple[dict, str]:
+    """The page's own parse, or that of an attachment when the tables live in a PDF/Word file."""
+    report = parse_record(archive, rec)
+    if report.get("template_version") not in (None, "none"):
+        return report, rec.final_url
+    for url in rec.page_metadata.get("attachments") or []:
+        att = by_url.get(url)
+        if att is None:
+            continue
+        candidate = parse_record(archive, att)
+        if candidate.get("template_version") not in (None, "none"):
+            # The page's metadata and title describe the report better than the file's.
+            candidate["metadata"] = report.get("metadata") or candidate.get("metadata") or {}
+            candidate["title"] = report.get("title") or candidate.get("title")
+            candidate["issuing_body"] = report.get("issuing_body") or candidate.get("issuing_body")
+            return candidate, att.final_url
+    return report, rec.final_url
+
+
+def report_row(rid: str, rec: StoredRecord, report: dict, source_url: str, also_at: list[str]) -> dict:
+    page_meta = {k: v for k, v in rec.page_metadata.items() if isinstance(v, str) and not k.isascii()}
+    meta = {**(report.get("metadata") or {}), **page_meta}  # what the crawler saw on the page wins
+    texts = report.get("texts") or {}
+    cols = rows.metadata_columns(meta)
+    return {
+        "id": rid,
+        "title": report.get("title") or cols["info_title"] or rec.page_metadata.get("list_title"),
+        "issuing_body": report.get("issuing_body"),
+        "reporting_year": report.get("reporting_year"),
+        "template_version": report.get("template_version"),
+        "parse_status": report.get("status"),
+        "parse_error": "; ".join(report.get("errors") or []) or None,
+        "checks_status": overall(report.get("checks") or []),
+        "format": report.get("format"),
+        **cols,
+        "published_on": rows.iso_date(cols["published_date"]),
+        "url": rec.url,
+        "source_url": source_url,
+        "also_at": json.dumps(also_at, ensure_ascii=False) if also_at else None,
+        "site": urlsplit(rec.url).hostname,
+        "list_title": rec.page_metadata.get("list_title"),
+        "platform": rec.page_metadata.get("platform"),
+        "fetched_at": rec.fetched_at,
+        "record_id": rec.record_id,
+        "sha256": rec.sha256,
+        "overview": texts.get("overview"),
+        "problems_improvements": texts.get("problems_improvements"),
+        "other_matters": texts.get("other_matters"),
+        "page_metadata": json.dumps(meta, ensure_ascii=False),
+        "warnings": json.dumps(report.get("warnings") or [], ensure_ascii=False) if report.get("warnings") else None,
+    }
+
+
+def report_records(archive: Archive) -> list[tuple[StoredRecord, list[str]]]:
+    """Latest capture of each report URL; the same content at several URLs is one report.
+
+    Of identical copies the URL fetched first is the report's, the others go to ``also_at``.
+    """
+    latest: dict[str, StoredRecord] = {}
+    for rec in archive.records(kind="report"):  # fetch order: the last capture wins, first-seen order kept
+        latest[rec.url] = rec
+    by_payload: dict[str, tuple[StoredRecord, list[str]]] = {}
+    for url, rec in latest.items():
+        if rec.sha256 in by_payload:
+            by_payload[rec.sha256][1].append(url)
+        else:
+            by_payload[rec.sha256] = (rec, [])
+    return sorted(by_payload.values(), key=lambda pair: pair[0].url)
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    db["documents"].create({k: str for k in ("record_id", "url", "final_url", "kind", "content_type",
+                                             "content_encoding", "fetched_at", "record_type", "refers_to",
+                                             "sha256", "warc_file")}
+                           | {"status": int, "warc_offset": int, "warc_length": int}, pk="record_id")
+    db["reports"].create({c: int if c == "reporting_year" else str for c in REPORT_COLUMNS}, pk="id",
+                         foreign_keys=[("record_id", "documents", "record_id")])
+    db["applications"].create({"report_id": str, "row_key": str, "row_order": int, "row_label": str}
+                              | {c: int for c in rows.APPLICANT_COLUMNS},
+                              pk=("report_id", "row_key"), foreign_keys=[("report_id", "reports", "id")])
+    db["review_litigation"].create({"report_id": str, "group_key": str, "group_label": str}
+                                   | {c: int for c in rows.REVIEW_COLUMNS},
+                                   pk=("report_id", "group_key"), foreign_keys=[("report_id", "reports", "id")])
+    db["proactive_disclosure"].create(
+        {"report_id": str, "item": str, "item_label": str, "row_key": str, "row_label": str, "column_key": str,
+         "column_label": str, "unit": str, "value": int},
+        pk=("report_id", "item", "row_key", "column_key"), foreign_keys=[("report_id", "reports", "id")])
+    db["checks"].create({"report_id": str, "rule": str, "description": str, "status": str, "instances": int,
+                         "failed": str, "not_evaluable": str, "status_if_blank_as_zero": str},
+                        pk=("report_id", "rule"), foreign_keys=[("report_id", "reports", "id")])
+    db["cells"].create({"report_id": str, "path": str, "value": int, "source_text": str, "location": str},
+                       pk=("report_id", "path"), foreign_keys=[("report_id", "reports", "id")])
+
+
+SEARCH_COLUMNS = ("title", "issuing_body", "publisher", "subject", "keywords", "overview",
+                  "problems_improvements", "other_matters")
+
+
+def index_search(db: sqlite_utils.Database) -> None:
+    """`reports_fts`: the report texts with Han characters spaced, keyed by reports.rowid.
+
+    FTS5 has no Chinese segmenter; one character per token plus phrase queries
+    (nianbao.search, applied to ?_search= by the Datasette plugin) finds any term.
+    """
+    cols = ", ".join(SEARCH_COLUMNS)
+    db.execute(f"create virtual table reports_fts using fts5({cols}, tokenize='unicode61')")
+    rows_ = db.execute(f"select rowid, {cols} from reports order by rowid").fetchall()
+    db.conn.executemany(
+        f"insert into reports_fts(rowid, {cols}) values (?, {', '.join('?' * len(SEARCH_COLUMNS))})",
+        [(r[0], *(index_text(v) for v in r[1:])) for r in rows_])
+    db.conn.commit()
+
+
+def build(data_dir: Path | str) -> dict[str, int]:
+    """Rebuild DATA/nianbao.db from DATA/archive; returns row counts per table."""
+    data_dir = Path(data_dir)
+    target = data_dir / DB_NAME
+    tmp = data_dir / f".{DB_NAME}.building"
+    tmp.unlink(missing_ok=True)
+    counts: Counter = Counter()
+    with Archive(data_dir / "archive") as archive:
+        db = sqlite_utils.Database(tmp)
+        create_tables(db)
+        records = archive.records()
+        db["documents"].insert_all((document_row(r) for r in records), batch_size=500)
+        by_url = {}
+        for rec in records:  # latest capture per URL, for attachments
+            by_url[rec.url] = by_url[rec.final_url] = rec
+        report_rows = []
+        for rec, also_at in report_records(archive):
+            rid = report_id(rec.url)
+            report, source_url = choose_source(archive, rec, by_url)
+            report_rows.append(report_row(rid, rec, report, source_url, also_at))
+            for table, make in (("applications", rows.application_rows), ("review_litigation", rows.review_rows),
+                                ("proactive_disclosure", rows.disclosure_rows), ("checks", rows.check_rows),
+                                ("cells", rows.cell_rows)):
+                if report.get("template_version") in ("2019", "2021"):
+                    made = make(rid, report)
+                    db[table].insert_all(made)
+                    counts[table] += len(made)
+        db["reports"].insert_all(report_rows)
+        counts["documents"], counts["reports"] = len(records), len(report_rows)
+        for table in ("applications", "review_litigation", "proactive_disclosure", "checks", "cells"):
+            db[table].create_index(["report_id"], if_not_exists=True)
+        db["reports"].create_index(["reporting_year"], if_not_exists=True)
+        db["reports"].create_index(["publisher"], if_not_exists=True)
+        index_search(db)
+        db.close()
+    os.replace(tmp, target)
+    return dict(counts)
