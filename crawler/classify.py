@@ -18,6 +18,9 @@ _REPORT = re.compile(
     r"|政务公开工作年度报告"
 )
 _NOT_REPORT = re.compile(r"要点|指南|制度|规定|办法|目录|决算|预算|通知|意见|方案|计划|解读|公告|公示|申请表|监督检查|考核|培训")
+# Reports name their year (2023年, 2023年度, （2023）, 二〇二三年); column names ("政府信息公开年报") do not.
+_YEAR = re.compile(r"(?:19|20)\d{2}|[二〇零一二三四五六七八九]{4}年")
+_COLUMN = re.compile(r"年报|年度报告|工作报告")
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar)(?:$|\?)", re.I)
 
 
@@ -28,10 +31,16 @@ def _norm(text: str) -> str:
 def is_report_title(title: str) -> bool:
     """True for the title of an annual disclosure report (any year, any common wording)."""
     t = _norm(title)
-    if not _REPORT.search(t):
+    if not _REPORT.search(t) or not _YEAR.search(t):
         return False
     # "关于印发…年度报告…的通知" is a notice about reports, not a report.
     return not _NOT_REPORT.search(t.replace("年度报告", "").replace("工作报告", ""))
+
+
+def is_report_column(text: str) -> bool:
+    """A navigation link to the annual-report column: report words, no year, short."""
+    t = _norm(text)
+    return bool(_COLUMN.search(t)) and not _YEAR.search(t) and len(t) <= 20 and not _NOT_REPORT.search(t)
 
 
 def is_attachment(url: str) -> bool:

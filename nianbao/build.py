@@ -19,6 +19,7 @@ import sqlite_utils
 
 from archive import Archive, ArchiveError, StoredRecord
 from nianbao import rows
+from nianbao.publish import enrich
 from nianbao.search import index_text
 from parsers import parse_bytes
 from parsers.checks import overall
@@ -205,6 +206,7 @@ def build(data_dir: Path | str) -> dict[str, int]:
             db[table].create_index(["report_id"], if_not_exists=True)
         db["reports"].create_index(["reporting_year"], if_not_exists=True)
         db["reports"].create_index(["publisher"], if_not_exists=True)
+        enrich(db)
         index_search(db)
         db.close()
     os.replace(tmp, target)

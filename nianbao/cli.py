@@ -101,7 +101,8 @@ def serve(data: str, port: int) -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--pretty", is_flag=True, help="Indent the JSON (one object per file, no longer one line each).")
 def parse(files: tuple[str, ...], pretty: bool) -> None:
-    """Parse report files (.html/.htm/.txt) and print one JSON object per file, one per line."""
+    """Parse report files (HTML, text, PDF, Word .docx) and print one JSON object per file,
+    one per line.  Exits 1 if any file could not be parsed (the error is on stderr)."""
     from parsers import parse_bytes
 
     failed = False

@@ -15,11 +15,10 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler import platforms
-from crawler.classify import is_attachment, is_report_title
+from crawler.classify import is_attachment, is_report_column, is_report_title
 from crawler.items import ReportItem
 from parsers import page_metadata
 
-_COLUMN_LINK = re.compile(r"年报|年度报告|政府信息公开年度|工作年度报告|信息公开年报")
 _DISCLOSURE_LINK = re.compile(r"信息公开|政务公开|政府信息")
 
 
@@ -59,7 +58,7 @@ class PortalSpider(scrapy.Spider):
             if not href or href.startswith(("javascript:", "#", "mailto:")):
                 continue
             url = urljoin(response.url, href)
-            if _COLUMN_LINK.search(text) and not is_report_title(text):
+            if is_report_column(text):
                 yield response.follow(url, callback=self.parse_list, meta={"nianbao_kind": "list"})
             elif hint < 1 and _DISCLOSURE_LINK.search(text) and len(text) <= 12:
                 yield response.follow(url, callback=self.parse, meta={"nianbao_kind": "list", "depth_hint": hint + 1})
