@@ -44,6 +44,17 @@ create table if not exists metadata (
     length integer not null
 );
 create index if not exists metadata_refers_to on metadata(refers_to);
+create table if not exists events (
+    event_id text primary key,    -- WARC-Record-ID of the metadata record
+    kind text not null,           -- crawl_started, crawl_finished, failure …
+    url text,
+    data text,                    -- JSON object
+    written_at text not null,
+    warc_file text not null,
+    offset integer not null,
+    length integer not null
+);
+create index if not exists events_kind on events(kind);
 create table if not exists warc_files (
     name text primary key,
     indexed_end integer not null  -- everything before this byte is complete and indexed

@@ -245,6 +245,36 @@ class Archive:
              now.isoformat(), self._name, offset, length)))
         return metadata_id
 
+    def add_event(self, kind: str, *, url: str | None = None, data: dict | None = None) -> str:
+        """Record something that is not a response (a crawl started or ended, a URL that failed for good).
+
+        Stored as a WARC metadata record like page metadata, so the database's crawl
+        log and failure list are rebuilt from the archive alone.
+        """
+        payload = json.dumps({"kind": kind, **(data or {})}, ensure_ascii=False, sort_keys=True,
+                             default=str).encode("utf-8")
+        self._ensure_file()
+        now = datetime.now(UTC)
+        record = self._writer.create_warc_record(
+            url or f"urn:nianbao:{kind}", "metadata", payload=io.BytesIO(payload), length=len(payload),
+            warc_content_type="application/json", warc_headers_dict={"WARC-Date": _http_date(now)})
+        event_id = record.rec_headers.get_header("WARC-Record-ID")
+        offset = self._file.tell()
+        self._writer.write_record(record)
+        length = self._file.tell() - offset
+        self._sync_and_index(lambda: self.db.execute(
+            "insert into events values (?, ?, ?, ?, ?, ?, ?, ?)",
+            (event_id, kind, url, json.dumps(data or {}, ensure_ascii=False, sort_keys=True, default=str),
+             now.isoformat(), self._name, offset, length)))
+        return event_id
+
+    def events(self, kind: str | None = None) -> list[dict]:
+        """Events in the order written: {event_id, kind, url, data, written_at}."""
+        sql = "select event_id, kind, url, data, written_at from events"
+        rows = self.db.execute(sql + (" where kind = ?" if kind else "") + " order by rowid", (kind,) if kind else ())
+        return [{"event_id": e, "kind": k, "url": u, "data": json.loads(d or "{}"), "written_at": w}
+                for e, k, u, d, w in rows]
+
     # -- reading ---------------------------------------------------------------
 
     def records(self, kind: str | None = None) -> list[StoredRecord]:
@@ -266,6 +296,19 @@ class Archive:
 
     def seen_urls(self) -> set[str]:
         return {u for (u,) in self.db.execute("select url from records union select final_url from records")}
+
+    def complete_urls(self, kind: str | None = None) -> set[str]:
+        """URLs archived with status 200 — and, given ``kind``, described by a metadata record of that kind.
+
+        A report page archived just before a crash, without its metadata, is not
+        complete: a resumed crawl fetches it again (a revisit, not a second copy).
+        """
+        if kind is None:
+            sql = "select url from records where status = 200"
+        else:
+            sql = ("select r.url from records r join metadata m on m.refers_to = r.record_id "
+                   "where r.status = 200 and m.kind = ?")
+        return {u for (u,) in self.db.execute(sql, (kind,) if kind else ())}
 
     def _read_warc_record(self, rec: StoredRecord, decoded: bool) -> tuple[StatusAndHeaders, bytes]:
         path = self.path_of(rec.warc_file)

@@ -1,50 +1,74 @@
-"""Downloader middleware that writes every response to the WARC archive."""
+"""Downloader middlewares: archive every response, skip what is archived, record final failures.
+
+Each does one thing; their priorities place them around Scrapy's own:
+
+- ``SkipArchivedMiddleware`` (50): a report page or attachment already archived
+  (with its metadata) is not fetched again, unless ``NIANBAO_REFRESH`` asks for
+  conditional re-fetches.  This makes crawls incremental and resumable: after a
+  SIGKILL, the next crawl fetches only what the archive index does not hold.
+- ``RecordFailuresMiddleware`` (500, below RetryMiddleware's 550): sees only what
+  retries gave up on, and writes each final failure to the archive.
+- ``ArchiveResponsesMiddleware`` (950, next to the downloader): bodies still
+  compressed, redirects not yet followed, so the WARC holds what the server sent.
+"""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
 from archive import Archive
 
+# Status codes and markers of anti-bot walls: recorded as blocked, never circumvented.
+BLOCK_STATUSES = {403: "forbidden", 412: "anti-bot challenge (412)", 418: "anti-bot", 521: "anti-bot challenge (521)"}
+_BLOCK_MARKERS = (b"captcha", "验证码".encode(), "安全验证".encode(), b"__jsl_clearance", b"waf")
+
+
+def archive_for(crawler) -> Archive:
+    """The crawler's one Archive, opened on first use and closed when the engine stops."""
+    archive = getattr(crawler, "nianbao_archive", None)
+    if archive is None:
+        archive = Archive(Path(crawler.settings.get("NIANBAO_DATA", "data")) / "archive")
+        crawler.nianbao_archive = archive
+        crawler.nianbao_crawl_id = uuid.uuid4().hex  # ties this crawl's events together
+        crawler.signals.connect(archive.close, signal=signals.engine_stopped)
+    return archive
+
+
+def _headers(headers) -> list[tuple[str, str]]:
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in headers.items() for v in vs]
+
 
 class ArchiveResponsesMiddleware:
-    """Archive each response byte-exact as it comes off the wire.
+    """Archive each response byte-exact as it comes off the wire."""
 
-    It sits next to the downloader (priority 950), so bodies are still
-    compressed and redirects not yet followed: the WARC is what the server
-    sent.  The record id travels on in ``request.meta['nianbao_record_id']``
-    for the spider's item, which adds the page metadata later.
-    """
-
-    def __init__(self, data_dir: Path) -> None:
-        self.archive = Archive(data_dir / "archive")
+    def __init__(self, crawler) -> None:
+        self.archive = archive_for(crawler)
+        self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        mw = cls(Path(crawler.settings.get("NIANBAO_DATA", "data")))
-        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
-        mw.stats = crawler.stats
-        crawler.nianbao_archive = mw.archive  # shared with the pipelines
-        return mw
+        return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         first_url = (request.meta.get("redirect_urls") or [request.url])[0]
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
-        request_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in request.headers.items() for v in vs]
         rec = self.archive.write_response(
-            url=first_url,
+            url=first_url if response.status // 100 != 3 else request.url,
             final_url=response.url,
             status=response.status,
-            headers=headers,
+            headers=_headers(response.headers),
             body=response.body,
             fetched_at=datetime.now(UTC),
-            request_headers=request_headers,
-            protocol=(response.protocol or "HTTP/1.1").upper() if hasattr(response, "protocol") else "HTTP/1.1",
+            request_headers=_headers(request.headers),
+            protocol=getattr(response, "protocol", None) or "HTTP/1.1",
             kind=request.meta.get("nianbao_kind", "other"),
+            method=request.method,
         )
         request.meta["nianbao_record_id"] = rec.record_id
         self.stats.inc_value("nianbao/archived")
@@ -52,5 +76,76 @@ class ArchiveResponsesMiddleware:
             self.stats.inc_value("nianbao/revisits")
         return response
 
-    def spider_closed(self, spider=None) -> None:
-        self.archive.close()
+
+class SkipArchivedMiddleware:
+    """Incremental and resumable crawling from the archive index."""
+
+    SKIPPABLE = {"report", "attachment"}
+
+    def __init__(self, crawler) -> None:
+        self.archive = archive_for(crawler)
+        self.stats = crawler.stats
+        self.refresh = crawler.settings.getbool("NIANBAO_REFRESH")
+        self.known = {"report": self.archive.complete_urls("report"), "attachment": self.archive.complete_urls()}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider=None):
+        kind = request.meta.get("nianbao_kind")
+        if kind not in self.SKIPPABLE or request.url not in self.known[kind]:
+            return None
+        host = urlsplit(request.url).hostname
+        if kind == "report":
+            self.stats.inc_value(f"nianbao/host/{host}/reports_known")
+        if not self.refresh:
+            self.stats.inc_value("nianbao/skipped_archived")
+            raise IgnoreRequest(f"already archived: {request.url}")
+        # Refresh: ask the server whether it changed since the archived copy.
+        latest = self.archive.latest(request.url)
+        for name, value in self.archive.read_headers(latest):
+            if name.lower() == "etag":
+                request.headers.setdefault("If-None-Match", value)
+            elif name.lower() == "last-modified":
+                request.headers.setdefault("If-Modified-Since", value)
+        return None
+
+
+class RecordFailuresMiddleware:
+    """Write every final failure (after retries) to the archive as a ``failure`` or ``blocked`` event."""
+
+    def __init__(self, crawler) -> None:
+        self.archive = archive_for(crawler)
+        self.crawl_id = crawler.nianbao_crawl_id
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _record(self, request: Request, kind: str, reason: str, status: int | None = None) -> None:
+        host = urlsplit(request.url).hostname
+        self.stats.inc_value(f"nianbao/{kind}")
+        self.stats.inc_value(f"nianbao/host/{host}/errors")
+        self.archive.add_event(kind, url=request.url, data={
+            "crawl_id": self.crawl_id, "reason": reason, "status": status, "request_kind": request.meta.get("nianbao_kind"),
+            "referer": (request.headers.get("Referer") or b"").decode("latin-1") or None,
+            "retries": request.meta.get("retry_times", 0)})
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        if response.status in BLOCK_STATUSES or (
+                response.status in (200, 202) and request.meta.get("nianbao_kind") in ("report", "list")
+                and len(response.body) < 4096 and any(m in response.body.lower() for m in _BLOCK_MARKERS)):
+            reason = BLOCK_STATUSES.get(response.status, "anti-bot or captcha page")
+            self._record(request, "blocked", reason, response.status)
+        elif response.status >= 400 and response.status != 404 or (
+                response.status == 404 and request.meta.get("nianbao_kind") in ("report", "attachment", "list")):
+            self._record(request, "failure", f"HTTP {response.status}", response.status)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider=None):
+        if isinstance(exception, IgnoreRequest):
+            return None
+        self._record(request, "failure", f"{type(exception).__name__}: {exception}"[:300])
+        return None

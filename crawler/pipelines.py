@@ -6,6 +6,8 @@ import re
 
 from scrapy.exceptions import DropItem
 
+from crawler.middlewares import archive_for
+
 _DATE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s.*)?$")
 
 
@@ -45,7 +47,7 @@ class ArchiveMetadataPipeline:
         return cls(crawler)
 
     def process_item(self, item, spider=None):
-        archive = self.crawler.nianbao_archive
+        archive = archive_for(self.crawler)
         page_metadata = dict(item.get("page_metadata") or {})
         extra = {k: item.get(k) for k in ("list_title", "list_url", "attachments", "platform") if item.get(k)}
         # Chinese keys are the page's own labels; the English ones say how the crawl found it.

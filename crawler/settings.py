@@ -38,11 +38,18 @@ FEED_EXPORT_ENCODING = "utf-8"
 # Every response is archived raw, before decompression and redirect handling,
 # so the WARC holds exactly what the server sent (redirect hops included).
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SkipArchivedMiddleware": 50,
+    "crawler.middlewares.RecordFailuresMiddleware": 500,
     "crawler.middlewares.ArchiveResponsesMiddleware": 950,
 }
+EXTENSIONS = {"crawler.extensions.CrawlLog": 500}
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidateReportPipeline": 100,
     "crawler.pipelines.ArchiveMetadataPipeline": 200,
 }
+# Re-fetch report pages already archived, with conditional requests (If-None-Match /
+# If-Modified-Since); a changed page becomes a new revision.  Off: they are skipped.
+NIANBAO_REFRESH = False
+NIANBAO_PROGRESS_INTERVAL = 30.0
 # Where the archive lives: <NIANBAO_DATA>/archive (the CLI's --data).
 NIANBAO_DATA = "data"

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from archive import Archive, ArchiveError, StoredRecord
-from nianbao import rows
+from nianbao import crawllog, rows
 from nianbao.publish import enrich
 from nianbao.search import index_text
 from parsers import parse_bytes
@@ -120,7 +120,8 @@ def report_records(archive: Archive) -> list[tuple[StoredRecord, list[str]]]:
     """
     latest: dict[str, StoredRecord] = {}
     for rec in archive.records(kind="report"):  # fetch order: the last capture wins, first-seen order kept
-        latest[rec.url] = rec
+        if rec.status is not None and 200 <= rec.status < 300:  # failures are listed from the crawl log
+            latest[rec.url] = rec
     by_payload: dict[str, tuple[StoredRecord, list[str]]] = {}
     for url, rec in latest.items():
         if rec.sha256 in by_payload:
@@ -206,6 +207,15 @@ def build(data_dir: Path | str) -> dict[str, int]:
             db[table].create_index(["report_id"], if_not_exists=True)
         db["reports"].create_index(["reporting_year"], if_not_exists=True)
         db["reports"].create_index(["publisher"], if_not_exists=True)
+        events = archive.events()
+        per_site = Counter(r["site"] for r in report_rows)
+        for table, made in (("crawls", crawllog.crawl_rows(events)),
+                            ("crawl_failures", crawllog.failure_rows(events)),
+                            ("portal_health", crawllog.health_rows(events, per_site))):
+            columns, pk = crawllog.TABLES[table]
+            db[table].create(columns, pk=pk)
+            db[table].insert_all(made)
+            counts[table] = len(made)
         enrich(db)
         index_search(db)
         db.close()

@@ -113,3 +113,17 @@ def test_sigkill_mid_crawl_loses_nothing_indexed_and_breaks_no_read(tmp_path):
     (warc,) = (tmp_path / "warc").glob("*.warc.gz")
     with open(warc, "rb") as fh:  # the whole file reads cleanly to its end
         assert sum(1 for r in ArchiveIterator(fh) if r.rec_type == "response") == len(records)
+
+
+def test_events_are_archived_and_listed(tmp_path):
+    with Archive(tmp_path) as archive:
+        archive.add_event("failure", url="http://127.0.0.1/x", data={"reason": "HTTP 503"})
+        archive.add_event("crawl_finished", data={"reports": 3})
+    with Archive(tmp_path) as archive:
+        events = archive.events()
+        assert [(e["kind"], e["url"], e["data"]) for e in events] == [
+            ("failure", "http://127.0.0.1/x", {"reason": "HTTP 503"}), ("crawl_finished", None, {"reports": 3})]
+        assert archive.events("failure")[0]["data"]["reason"] == "HTTP 503"
+    (warc,) = (tmp_path / "warc").glob("*.warc.gz")
+    with open(warc, "rb") as fh:
+        assert [r.rec_type for r in ArchiveIterator(fh)] == ["warcinfo", "metadata", "metadata"]

@@ -1,0 +1,91 @@
+"""The crawl log: start and end of every crawl in the archive, per-host counts, progress lines.
+
+``crawl_started``/``crawl_finished`` events are WARC metadata records (see
+archive.Archive.add_event), so the database's portal health table is rebuilt
+from the archive alone.  A crawl killed before it finished has a start and no
+end: that, too, is visible.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter, defaultdict
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from twisted.internet import task
+
+from crawler.middlewares import archive_for
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlLog:
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.interval = crawler.settings.getfloat("NIANBAO_PROGRESS_INTERVAL", 30.0)
+        self.pages: Counter = Counter()
+        self.reports: Counter = Counter()
+        self.platforms: dict[str, Counter] = defaultdict(Counter)
+        self.started = 0.0
+        self.loop = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        return ext
+
+    def spider_opened(self, spider) -> None:
+        self.started = time.monotonic()
+        self.start_urls = list(getattr(spider, "start_urls", []))
+        archive_for(self.crawler).add_event("crawl_started", data={
+            "crawl_id": self.crawler.nianbao_crawl_id, "pid": os.getpid(), "spider": spider.name, "start_urls": self.start_urls,
+            "refresh": self.crawler.settings.getbool("NIANBAO_REFRESH")})
+        if self.interval > 0:
+            self.loop = task.LoopingCall(self.log_progress)
+            self.loop.start(self.interval, now=False)
+
+    def response_received(self, response, request, spider) -> None:
+        self.pages[urlsplit(response.url).hostname] += 1
+
+    def item_scraped(self, item, response, spider) -> None:
+        host = urlsplit(item["url"]).hostname
+        self.reports[host] += 1
+        if item.get("platform"):
+            self.platforms[host][item["platform"]] += 1
+
+    def log_progress(self) -> None:
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        pages = sum(self.pages.values())
+        errors = self.stats.get_value("nianbao/failure", 0) + self.stats.get_value("nianbao/blocked", 0)
+        logger.info("progress: %d pages (%.1f/s), %d reports found, %d already archived, %d errors",
+                    pages, pages / elapsed, sum(self.reports.values()),
+                    self.stats.get_value("nianbao/skipped_archived", 0), errors)
+
+    def spider_closed(self, spider, reason) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        stats = self.stats.get_stats()
+        hosts = sorted(set(self.pages) | set(self.reports)
+                       | {urlsplit(u).hostname for u in self.start_urls})
+        per_host = {}
+        for host in hosts:
+            per_host[host] = {
+                "pages": self.pages[host],
+                "reports": self.reports[host],
+                "reports_known": stats.get(f"nianbao/host/{host}/reports_known", 0),
+                "errors": stats.get(f"nianbao/host/{host}/errors", 0),
+                "platform": self.platforms[host].most_common(1)[0][0] if self.platforms[host] else None,
+            }
+        archive_for(self.crawler).add_event("crawl_finished", data={
+            "crawl_id": self.crawler.nianbao_crawl_id, "spider": spider.name, "start_urls": self.start_urls, "reason": reason,
+            "seconds": round(time.monotonic() - self.started, 3), "hosts": per_host,
+            "stats": {k: v for k, v in stats.items() if isinstance(v, int | float) and "/host/" not in k},
+        })
