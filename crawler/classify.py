@@ -43,5 +43,14 @@ def is_report_column(text: str) -> bool:
     return bool(_COLUMN.search(t)) and not _YEAR.search(t) and len(t) <= 20 and not _NOT_REPORT.search(t)
 
 
+_SECTION = re.compile(r"信息公开|政务公开|政府信息")
+
+
+def is_section_link(text: str) -> bool:
+    """A navigation link to a 信息公开 section (which may lead to the report column), not a document."""
+    t = _norm(text)
+    return bool(_SECTION.search(t)) and len(t) <= 10 and not _YEAR.search(t) and not _NOT_REPORT.search(t)
+
+
 def is_attachment(url: str) -> bool:
     return bool(_ATTACHMENT.search(url))

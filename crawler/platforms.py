@@ -1,34 +1,92 @@
-"""Pagination of column list pages on the CMS platforms government portals run on.
+"""The CMS platforms government portals run on: how their column lists list and paginate.
 
-A site on a known platform needs no code: the platform is recognised from the
-page and its pager turned into page URLs.  Each function returns absolute URLs
-of the other list pages it can see from this one.
+Most portals do not paginate with plain links.  A site on a known platform
+needs no code: the platform is recognised from the page, and its list turned
+into entries (title, URL) and the requests for the rest of the list:
+
+- TRS WCM: ``createPageHTML(count, current, "index", "html")`` or ``countPage``
+  variables write ``index_N.html`` links in JavaScript;
+- Hanweb/大汉 JCMS: the first records sit in ``<script type="text/xml">`` as
+  ``<record><![CDATA[…]]></record>``, the rest come from POSTs to
+  ``/module/web/jpage/dataproxy.jsp?startrecord=…&endrecord=…&perpage=…``;
+- Guangdong gkmlpt: the list is a JavaScript app over the JSON API
+  ``/gkmlpt/api/all/<category>?page=N&sid=<site id>``;
+- generic: 下一页/尾页/page-number links and ``?page=N`` queries.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from scrapy.http import TextResponse
+import lxml.html
+from scrapy import FormRequest, Request
+from scrapy.http import Response, TextResponse
+
+MAX_PAGES = 500
 
 # TRS WCM: createPageHTML(countPage, currentPage, "index", "html") or variables countPage/currentPage.
 _TRS_CALL = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 _TRS_VARS = re.compile(r"var\s+countPage\s*=\s*['\"]?(\d+)")
 _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后一页|>|›|»|尾页|末页|\d{1,4})\s*$")
-MAX_PAGES = 500
+_HANWEB_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_HANWEB_PROXY = re.compile(r"""["']?(/module/(?:[\w/]+/)?jpage/\w*dataproxy\.jsp)(\?[^"'<>\s]*)?""")
+_HANWEB_TOTAL = re.compile(r"(?:totalRecord|totalrecord)['\"]?\s*[:=>]\s*['\"]?(\d+)", re.I)
+_HANWEB_PERPAGE = re.compile(r"perpage['\"]?\s*[:=]\s*['\"]?(\d+)", re.I)
+_HANWEB_PARAMS = ("col", "appid", "webid", "path", "columnid", "sourceContentType", "unitid", "webname",
+                  "permissiontype")
+_JS_PARAM = re.compile(r"\b(" + "|".join(_HANWEB_PARAMS) + r")['\"]?\s*[:=]\s*['\"]([^'\"]*)['\"]", re.I)
+_GKMLPT_SID = re.compile(r"\bSID\s*[:=]\s*['\"]?(\d+)")
+_GKMLPT_API = re.compile(r"/gkmlpt/api/all/(\d+)")
 
 
-def detect(response: TextResponse) -> str:
+@dataclass
+class ListPage:
+    """What one list page (HTML, Hanweb XML or gkmlpt JSON) yields."""
+
+    platform: str
+    entries: list[tuple[str, str]] = field(default_factory=list)  # (title, absolute URL)
+    requests: list[Request] = field(default_factory=list)  # the rest of the list
+
+
+def detect(response: Response) -> str:
+    url = response.url
+    if "/gkmlpt/api/" in url:
+        return "gkmlpt"
+    if "dataproxy.jsp" in url:
+        return "hanweb"
+    if not isinstance(response, TextResponse):
+        return "generic"
     text = response.text
+    if "/gkmlpt/" in url or "gkmlpt" in text[:20000]:
+        return "gkmlpt"
+    if "dataproxy.jsp" in text or "/module/web/jpage/" in text or _HANWEB_RECORD.search(text):
+        return "hanweb"
     if "createPageHTML" in text or _TRS_VARS.search(text) or "TRS_Editor" in text:
         return "trs"
-    if "dataproxy.jsp" in text or "/module/web/jpage/" in text:
-        return "hanweb"
-    if "gkmlpt" in response.url or "gkmlpt" in text[:20000]:
-        return "gkmlpt"
     return "generic"
 
+
+def anchors(html: str, base_url: str) -> list[tuple[str, str]]:
+    """(title, URL) of the links in an HTML fragment; the title attribute wins over clipped text."""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    out = []
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        title = (a.get("title") or a.text_content() or "").strip()
+        out.append((title, urljoin(base_url, href)))
+    return out
+
+
+# -- TRS and generic -----------------------------------------------------------
 
 def trs_pages(response: TextResponse) -> list[str]:
     """index.html, index_1.html … index_{N-1}.html in the list page's directory."""
@@ -82,9 +140,104 @@ def page_param_pages(response: TextResponse) -> list[str]:
     return out
 
 
-def list_pages(response: TextResponse) -> tuple[str, list[str]]:
-    """The platform detected and every other list page reachable from this one."""
-    platform = detect(response)
+def html_list(response: TextResponse, platform: str) -> ListPage:
+    entries = anchors(response.text, response.url) if platform != "hanweb" else []
     pages = trs_pages(response) if platform == "trs" else []
     pages += link_pages(response) + page_param_pages(response)
-    return platform, list(dict.fromkeys(p for p in pages if p != response.url))
+    urls = list(dict.fromkeys(p for p in pages if p != response.url))
+    return ListPage(platform, entries, [Request(u) for u in urls])
+
+
+# -- Hanweb / 大汉 JCMS ----------------------------------------------------------
+
+def hanweb_params(text: str) -> tuple[str, dict[str, str]] | None:
+    """The dataproxy path and its form parameters, from the page's nextgroup link or its script."""
+    params: dict[str, str] = {}
+    proxy = None
+    for m in _HANWEB_PROXY.finditer(text):
+        proxy = proxy or m.group(1)
+        if m.group(2):
+            for k, v in parse_qsl(m.group(2).lstrip("?").replace("&amp;", "&")):
+                if k in _HANWEB_PARAMS:
+                    params.setdefault(k, v)
+    for k, v in _JS_PARAM.findall(text):
+        key = next(p for p in _HANWEB_PARAMS if p.lower() == k.lower())
+        params.setdefault(key, v)
+    if "columnid" not in params:
+        return None
+    defaults = {"col": "1", "appid": "1", "path": "/", "sourceContentType": "1", "permissiontype": "0"}
+    return proxy or "/module/web/jpage/dataproxy.jsp", {**defaults, **params}
+
+
+def hanweb_list(response: TextResponse) -> ListPage:
+    """Records embedded in the page or returned by dataproxy.jsp, and the POSTs for the other groups."""
+    text = response.text
+    entries = [e for record in _HANWEB_RECORD.findall(text) for e in anchors(record, response.url)]
+    page = ListPage("hanweb", entries)
+    if "dataproxy.jsp" in response.url:
+        return page  # the first page scheduled every group
+    found = hanweb_params(text)
+    if not found:
+        return page
+    proxy, form = found
+    perpage = int(m.group(1)) if (m := _HANWEB_PERPAGE.search(text)) else 15
+    total = int(m.group(1)) if (m := _HANWEB_TOTAL.search(text)) else len(entries)
+    group = perpage * 3  # JCMS fetches three pages per request
+    start = len(entries) + 1 if entries else 1
+    for first in range(start, min(total, MAX_PAGES * perpage) + 1, group):
+        last = min(first + group - 1, total)
+        url = urljoin(response.url, f"{proxy}?{urlencode({'startrecord': first, 'endrecord': last, 'perpage': perpage})}")
+        page.requests.append(FormRequest(url, formdata=form))
+    return page
+
+
+# -- Guangdong gkmlpt ------------------------------------------------------------
+
+def gkmlpt_api_url(base_url: str, category: str, page: int, sid: str) -> str:
+    root = base_url.split("/gkmlpt/")[0]
+    return f"{root}/gkmlpt/api/all/{category}?{urlencode({'page': page, 'sid': sid})}"
+
+
+def gkmlpt_list(response: Response) -> ListPage:
+    page = ListPage("gkmlpt")
+    if "/gkmlpt/api/" not in response.url:
+        # The catalog page: site id from its script, category from the URL fragment (#2811) or 0 (all).
+        text = response.text if isinstance(response, TextResponse) else ""
+        sid = m.group(1) if (m := _GKMLPT_SID.search(text)) else dict(
+            parse_qsl(urlsplit(response.url).query)).get("sid")
+        fragment = urlsplit(response.meta.get("nianbao_url") or response.url).fragment
+        category = fragment if fragment.isdigit() else "0"
+        if sid:
+            page.requests.append(Request(gkmlpt_api_url(response.url, category, 1, sid)))
+        return page
+    try:
+        data = json.loads(response.body)
+    except ValueError:
+        return page
+    articles = data.get("articles") or []
+    for a in articles:
+        url = a.get("url") or a.get("post_url")
+        if url and a.get("title"):
+            page.entries.append((a["title"], urljoin(response.url, url)))
+    query = dict(parse_qsl(urlsplit(response.url).query))
+    if query.get("page") == "1" and articles:
+        pages = min(math.ceil(int(data.get("total") or 0) / len(articles)), MAX_PAGES)
+        category = _GKMLPT_API.search(response.url).group(1)
+        for n in range(2, pages + 1):
+            page.requests.append(Request(gkmlpt_api_url(response.url, category, n, query.get("sid", ""))))
+    return page
+
+
+def list_page(response: Response) -> ListPage:
+    """Entries and further list requests of any list page, by platform."""
+    platform = detect(response)
+    if platform == "gkmlpt" and ("/gkmlpt/api/" in response.url or "/gkmlpt/" in response.url):
+        return gkmlpt_list(response)
+    if not isinstance(response, TextResponse):
+        return ListPage(platform)
+    if platform == "hanweb":
+        page = hanweb_list(response)
+        if "dataproxy.jsp" not in response.url:  # the column page may also carry ordinary links
+            page.entries += anchors(response.text, response.url)
+        return page
+    return html_list(response, platform)

@@ -10,7 +10,8 @@ BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; research archive of 政府信息公开工作年度报告)"
+# ASCII only: headers are bytes, and pages in GBK would otherwise re-encode them.
+USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; research archive of government disclosure annual reports)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2

@@ -15,11 +15,12 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler import platforms
-from crawler.classify import is_attachment, is_report_column, is_report_title
+from crawler.classify import is_attachment, is_report_column, is_report_title, is_section_link
 from crawler.items import ReportItem
 from parsers import page_metadata
 
-_DISCLOSURE_LINK = re.compile(r"信息公开|政务公开|政府信息")
+# Home → 信息公开 → 部门信息公开 → a department's 年报 column: section pages two levels deep.
+MAX_SECTION_DEPTH = 2
 
 
 def split_urls(value: str | list[str] | None) -> list[str]:
@@ -41,49 +42,44 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, meta={"nianbao_kind": "list", "depth_hint": 0})
+            yield scrapy.Request(url, callback=self.parse, meta={"nianbao_kind": "list", "depth_hint": 0, "nianbao_url": url})
 
     def parse(self, response: Response):
         """A start page: a report column itself, or a home/section page that links to one."""
         if not isinstance(response, TextResponse):
             return
-        entries = list(self.report_entries(response))
-        if entries:
-            yield from self.parse_list(response)
+        listing = platforms.list_page(response)
+        if listing.platform in ("hanweb", "gkmlpt") or any(is_report_title(t) for t, _ in listing.entries):
+            yield from self.follow_list(response, listing)
             return
         hint = response.meta.get("depth_hint", 0)
         for a in response.css("a"):
             text = "".join(a.css("::text").getall()).strip() or a.attrib.get("title", "")
             href = a.attrib.get("href")
-            if not href or href.startswith(("javascript:", "#", "mailto:")):
+            if not href or href.startswith(("javascript:", "mailto:")) or href == "#":
                 continue
             url = urljoin(response.url, href)
             if is_report_column(text):
-                yield response.follow(url, callback=self.parse_list, meta={"nianbao_kind": "list"})
-            elif hint < 1 and _DISCLOSURE_LINK.search(text) and len(text) <= 12:
-                yield response.follow(url, callback=self.parse, meta={"nianbao_kind": "list", "depth_hint": hint + 1})
-
-    def report_entries(self, response: TextResponse):
-        """(title, url) of list entries that are annual reports."""
-        for a in response.css("a"):
-            title = (a.attrib.get("title") or "".join(a.css("::text").getall())).strip()
-            href = a.attrib.get("href")
-            if href and not href.startswith(("javascript:", "#", "mailto:")) and is_report_title(title):
-                yield title, urljoin(response.url, href)
+                yield scrapy.Request(url, callback=self.parse_list, meta={"nianbao_kind": "list", "nianbao_url": url})
+            elif hint < MAX_SECTION_DEPTH and is_section_link(text):
+                yield scrapy.Request(url, callback=self.parse, meta={"nianbao_kind": "list", "depth_hint": hint + 1})
 
     def parse_list(self, response: Response):
-        if not isinstance(response, TextResponse):
-            return
-        platform, pages = platforms.list_pages(response)
-        self.crawler.stats.inc_value(f"nianbao/platform/{platform}")
-        for title, url in self.report_entries(response):
-            meta = {"nianbao_kind": "report", "list_title": title, "list_url": response.url, "platform": platform}
-            if is_attachment(url):
-                yield scrapy.Request(url, callback=self.parse_attachment_report, meta=meta)
-            else:
-                yield scrapy.Request(url, callback=self.parse_detail, meta=meta)
-        for url in pages:
-            yield scrapy.Request(url, callback=self.parse_list, meta={"nianbao_kind": "list"})
+        """A page of the report column (HTML, Hanweb XML or gkmlpt JSON)."""
+        yield from self.follow_list(response, platforms.list_page(response))
+
+    def follow_list(self, response: Response, listing: platforms.ListPage):
+        self.crawler.stats.inc_value(f"nianbao/platform/{listing.platform}")
+        for title, url in dict.fromkeys(listing.entries):
+            if not is_report_title(title):
+                continue
+            meta = {"nianbao_kind": "report", "list_title": title, "list_url": response.url,
+                    "platform": listing.platform}
+            callback = self.parse_attachment_report if is_attachment(url) else self.parse_detail
+            yield scrapy.Request(url, callback=callback, meta=meta)
+        for request in listing.requests:
+            request.meta.update({"nianbao_kind": "list", "nianbao_url": request.url})
+            yield request.replace(callback=self.parse_list)
 
     def parse_detail(self, response: Response):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")

@@ -1,0 +1,30 @@
+"""`python -m nianbao.portal [--port N]`: run the sample portal in the foreground to browse or crawl it."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from .server import start_portal
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m nianbao.portal", description=__doc__)
+    ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    ap.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    args = ap.parse_args(argv)
+    portal = start_portal(args.host, args.port)
+    print(f"sample portal on {portal.url}  ({len(portal.reports)} reports, {len(portal.catalog)} detail pages)",
+          flush=True)
+    print("Ctrl-C to stop", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        portal.stop()
+
+
+if __name__ == "__main__":
+    main()
