@@ -89,3 +89,59 @@ class CrawlLog:
             "seconds": round(time.monotonic() - self.started, 3), "hosts": per_host,
             "stats": {k: v for k, v in stats.items() if isinstance(v, int | float) and "/host/" not in k},
         })
+
+
+class SharedQueueIdle:
+    """Distributed mode: a worker with an empty share of the queue waits while others still work.
+
+    With scrapy-redis a worker closes as soon as the shared queue is momentarily
+    empty, although a busy worker may be about to push the next list page's
+    requests.  Workers announce themselves in a Redis hash (busy/idle with a
+    timestamp); an idle worker stays open while another one was busy recently.
+    """
+
+    STALE = 60.0  # seconds without news: that worker died
+
+    def __init__(self, crawler) -> None:
+        import redis
+
+        settings = crawler.settings
+        self.client = redis.Redis.from_url(settings.get("REDIS_URL"))
+        self.key = settings.get("SCHEDULER_QUEUE_KEY", "nianbao").rsplit(":", 1)[0] + ":workers"
+        self.me = f"{os.getpid()}-{id(self)}"
+        self.last_busy_note = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scrapy.exceptions import NotConfigured
+
+        if "scrapy_redis" not in (crawler.settings.get("SCHEDULER") or ""):
+            raise NotConfigured
+        ext = cls(crawler)
+        crawler.signals.connect(ext.busy, signal=signals.request_scheduled)
+        crawler.signals.connect(ext.busy, signal=signals.response_received)
+        crawler.signals.connect(ext.idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def _note(self, state: str) -> None:
+        self.client.hset(self.key, self.me, f"{state}:{time.time()}")
+
+    def busy(self, *args, **kwargs) -> None:
+        now = time.monotonic()
+        if now - self.last_busy_note > 1.0:
+            self.last_busy_note = now
+            self._note("busy")
+
+    def idle(self, spider) -> None:
+        from scrapy.exceptions import DontCloseSpider
+
+        self._note("idle")
+        now = time.time()
+        for worker, value in self.client.hgetall(self.key).items():
+            state, _, stamp = value.decode().partition(":")
+            if worker.decode() != self.me and state == "busy" and now - float(stamp) < self.STALE:
+                raise DontCloseSpider
+
+    def closed(self, spider, reason) -> None:
+        self.client.hdel(self.key, self.me)

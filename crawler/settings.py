@@ -43,7 +43,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RecordFailuresMiddleware": 500,
     "crawler.middlewares.ArchiveResponsesMiddleware": 950,
 }
-EXTENSIONS = {"crawler.extensions.CrawlLog": 500}
+EXTENSIONS = {"crawler.extensions.CrawlLog": 500, "crawler.extensions.SharedQueueIdle": 510}
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidateReportPipeline": 100,
     "crawler.pipelines.ArchiveMetadataPipeline": 200,

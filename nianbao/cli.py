@@ -47,28 +47,74 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("urls", nargs=-1, required=True)
+@click.argument("urls", nargs=-1)
+@click.option("--portal", "portals", multiple=True, metavar="NAME",
+              help="A portal of the registry (crawler/portals.csv) by name or unique part of it; repeatable.")
+@click.option("--all", "all_portals", is_flag=True, help="Every portal of the registry.")
 @data_option
 @click.option("--delay", type=float, default=None,
               help="Seconds between requests to one host (default: the polite setting, 1s with AutoThrottle).")
-def crawl(urls: tuple[str, ...], data: str, delay: float | None) -> None:
+@click.option("--refresh", is_flag=True,
+              help="Re-fetch report pages already archived (conditional requests); changed pages become "
+                   "new revisions. Without it they are skipped, so a crawl resumes where it stopped.")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Distributed mode: share the request queue and dupe filter of --job with other "
+                   "`nianbao crawl` processes through this Redis server (redis://host:6379/0).")
+@click.option("--job", default="default", show_default=True, help="Name of the distributed crawl to join.")
+@click.option("--fresh", is_flag=True, help="With --redis: forget the job's queue and seen URLs first.")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting, as `scrapy crawl -s` does (repeatable).")
+def crawl(urls: tuple[str, ...], portals: tuple[str, ...], all_portals: bool, data: str, delay: float | None,
+          refresh: bool, redis_url: str | None, job: str, fresh: bool, settings: tuple[str, ...]) -> None:
     """Crawl portal start URLs (home page, 信息公开 section or the 年报 column) and archive
-    every response as WARC under DATA/archive."""
+    every response as WARC under DATA/archive.
+
+    Crawls are incremental: report pages and attachments already in the archive are
+    not fetched again, and a crawl killed half-way resumes from the archive index.
+    """
+    from crawler import registry
+
+    try:
+        chosen = list(registry.load()) if all_portals else [registry.find(name) for name in portals]
+    except (KeyError, ValueError) as exc:
+        raise click.ClickException(str(exc.args[0]) if exc.args else str(exc)) from None
+    urls = tuple(dict.fromkeys([*urls, *(p.column_url for p in chosen)]))
+    if not urls:
+        raise click.UsageError("give start URLs, --portal NAME or --all")
     for url in urls:
         _check_url(url)
     data_dir = _data_dir(data)
     from nianbao.crawl import run_crawl
 
     overrides = {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_ENABLED": delay != 0} if delay is not None else {}
+    if refresh:
+        overrides["NIANBAO_REFRESH"] = True
+    if redis_url:
+        from nianbao.crawl import distributed_settings, flush_job, ping_redis
+
+        try:
+            ping_redis(redis_url)
+            if fresh:
+                flush_job(redis_url, job)
+        except Exception as exc:  # redis raises its own ConnectionError family
+            raise click.ClickException(f"cannot reach Redis at {redis_url}: {exc}") from None
+        overrides.update(distributed_settings(redis_url, job))
+    for item in settings:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.ClickException(f"--set expects NAME=VALUE, got {item!r}")
+        overrides[name.strip()] = value
     stats = run_crawl(list(urls), data_dir, overrides)
     click.echo(_crawl_summary(stats))
 
 
 def _crawl_summary(stats: dict) -> str:
-    errors = sum(v for k, v in stats.items() if k.startswith(("downloader/exception_count", "spider_exceptions/")))
+    """One line: what was archived, what was found, what failed for good (see crawl_failures)."""
+    failed = stats.get("nianbao/failure", 0) + sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
+    blocked = stats.get("nianbao/blocked", 0)
     return (f"crawled: {stats.get('nianbao/archived', 0)} responses archived "
-            f"({stats.get('nianbao/revisits', 0)} unchanged), {stats.get('nianbao/reports', 0)} reports, "
-            f"{errors} errors")
+            f"({stats.get('nianbao/revisits', 0)} unchanged), {stats.get('nianbao/reports', 0)} new reports, "
+            f"{stats.get('nianbao/skipped_archived', 0)} already archived, {failed} failed, {blocked} blocked")
 
 
 @cli.command()

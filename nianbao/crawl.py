@@ -19,6 +19,38 @@ def project_settings(data_dir: Path, overrides: dict | None = None):
     return settings
 
 
+def distributed_settings(redis_url: str, job: str) -> dict:
+    """Share one request queue and one dupe filter among crawler processes, through Redis.
+
+    Only scrapy-redis's scheduler and dupe filter are used (its RedisSpider is
+    built on ``start_requests``, which current Scrapy replaced with ``start``).
+    Keys are per job and persist, so a worker that stops early never wipes
+    the queue the others are still working on; ``flush_job`` starts a job afresh.
+    """
+    return {
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_QUEUE_KEY": f"nianbao:{job}:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"nianbao:{job}:dupefilter",
+        "REDIS_URL": redis_url,
+    }
+
+
+def ping_redis(redis_url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
+
+
+def flush_job(redis_url: str, job: str) -> int:
+    """Delete a job's queue and dupe filter; returns how many keys were removed."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    return client.delete(f"nianbao:{job}:requests", f"nianbao:{job}:dupefilter")
+
+
 def run_crawl(urls: list[str], data_dir: Path, overrides: dict | None = None) -> dict:
     """Crawl the start URLs into ``data_dir/archive``; returns the crawl's stats."""
     process = CrawlerProcess(project_settings(data_dir, overrides), install_root_handler=True)

@@ -1,0 +1,87 @@
+"""Crawls again and again: SIGKILL mid-crawl then resume, incremental re-crawls, the crawl log."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+import sqlite_utils
+from conftest import REPO, run_cli
+
+from archive import Archive
+from nianbao.portal.server import start_portal
+
+
+@pytest.fixture(scope="module")
+def portal():
+    with start_portal() as p:
+        yield p
+
+
+def report_responses(data) -> Counter:
+    with Archive(data / "archive") as archive:
+        return Counter(r.url for r in archive.records(kind="report") if r.record_type == "response")
+
+
+def indexed_reports(data) -> int:
+    index = data / "archive" / "index.sqlite"
+    if not index.exists():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{index}?mode=ro", uri=True, timeout=1)
+        with con:
+            return con.execute("select count(*) from records where kind = 'report'").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_sigkill_then_resume_loses_nothing_and_archives_nothing_twice(portal, tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "crawl", portal.url, "--data", str(tmp_path), "--delay", "0.3"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while indexed_reports(tmp_path) < 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the crawl finished before it could be killed: slow it down"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    killed_at = report_responses(tmp_path)
+    assert 3 <= sum(killed_at.values()) < len(portal.reports)
+
+    result = run_cli("crawl", portal.url, "--data", str(tmp_path), "--delay", "0")
+    assert result.returncode == 0, result.stderr[-3000:]
+    after = report_responses(tmp_path)
+    assert set(after) == {e.url for e in portal.reports}
+    assert set(after.values()) == {1}, "a report payload was archived twice"
+    with Archive(tmp_path / "archive") as archive:
+        described = archive.complete_urls("report")
+        assert {e.url for e in portal.reports} <= described, "a report lost its page metadata"
+
+    assert run_cli("build", "--data", str(tmp_path)).returncode == 0
+    db = sqlite_utils.Database(tmp_path / "nianbao.db")
+    assert db["reports"].count == len(portal.reports)
+    crawls = list(db["crawls"].rows_where(order_by="started_at"))
+    assert len(crawls) == 2
+    assert crawls[0]["finished_at"] is None and crawls[1]["finish_reason"] == "finished"
+
+
+def test_second_crawl_fetches_no_known_report_again(portal, tmp_path):
+    assert run_cli("crawl", portal.url, "--data", str(tmp_path), "--delay", "0").returncode == 0
+    first = report_responses(tmp_path)
+    result = run_cli("crawl", portal.url, "--data", str(tmp_path), "--delay", "0")
+    assert result.returncode == 0
+    with Archive(tmp_path / "archive") as archive:
+        reports = [r for r in archive.records(kind="report")]
+    assert Counter(r.url for r in reports) == first  # not even a revisit: skipped from the index
+    assert "reports" in result.stdout
+    assert run_cli("build", "--data", str(tmp_path)).returncode == 0
+    db = sqlite_utils.Database(tmp_path / "nianbao.db")
+    (health,) = list(db["portal_health"].rows)
+    assert health["status"] == "ok" and health["crawls"] == 2
+    assert health["last_reports_found"] == len(portal.reports) == health["reports_in_database"]
