@@ -91,10 +91,11 @@ _SELECT = (
 )
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, durable: bool = True) -> sqlite3.Connection:
     con = sqlite3.connect(path, timeout=30, isolation_level=None)
     con.execute("pragma journal_mode=wal")
-    con.execute("pragma synchronous=full")
+    # FULL survives a power cut; NORMAL (in WAL mode) still survives a killed process.
+    con.execute(f"pragma synchronous={'full' if durable else 'normal'}")
     con.executescript(SCHEMA)
     return con
 

@@ -34,7 +34,8 @@ def archive_for(crawler) -> Archive:
     """The crawler's one Archive, opened on first use and closed when the engine stops."""
     archive = getattr(crawler, "nianbao_archive", None)
     if archive is None:
-        archive = Archive(Path(crawler.settings.get("NIANBAO_DATA", "data")) / "archive")
+        archive = Archive(Path(crawler.settings.get("NIANBAO_DATA", "data")) / "archive",
+                          fsync=crawler.settings.getbool("NIANBAO_ARCHIVE_FSYNC", True))
         crawler.nianbao_archive = archive
         crawler.nianbao_crawl_id = uuid.uuid4().hex  # ties this crawl's events together
         crawler.signals.connect(archive.close, signal=signals.engine_stopped)

@@ -52,5 +52,7 @@ ITEM_PIPELINES = {
 # If-Modified-Since); a changed page becomes a new revision.  Off: they are skipped.
 NIANBAO_REFRESH = False
 NIANBAO_PROGRESS_INTERVAL = 30.0
+# fsync every WARC record and index row (survives power cuts); False: survives killed processes only.
+NIANBAO_ARCHIVE_FSYNC = True
 # Where the archive lives: <NIANBAO_DATA>/archive (the CLI's --data).
 NIANBAO_DATA = "data"
