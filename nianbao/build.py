@@ -12,6 +12,8 @@ import hashlib
 import json
 import os
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,6 +27,8 @@ from parsers import parse_bytes
 from parsers.checks import overall
 
 DB_NAME = "nianbao.db"
+BATCH = 200  # reports parsed and inserted per batch
+POOL_MIN = 50  # fewer reports than this are parsed in-process: starting workers would cost more
 REPORT_COLUMNS = (
     "id", "title", "issuing_body", "reporting_year", "template_version", "parse_status", "parse_error",
     "checks_status", "format", *rows.METADATA_COLUMNS.values(), "published_on", "url", "source_url", "also_at",
@@ -51,25 +55,45 @@ def document_row(rec: StoredRecord) -> dict:
     }
 
 
-def parse_record(archive: Archive, rec: StoredRecord) -> dict:
-    """Parse an archived response; archive read failures become the report's error, not an exception."""
+def _read(archive: Archive, rec: StoredRecord) -> tuple:
+    """A parse job: the body (or the archive error) and what the parser needs to know about it."""
     try:
-        body = archive.read_body(rec)
+        body, error = archive.read_body(rec), None
     except ArchiveError as exc:
-        return {"status": "error", "errors": [f"archive: {exc}"], "template_version": None, "metadata": {}}
-    return parse_bytes(body, filename=_filename(rec.final_url), content_type=rec.content_type, url=rec.final_url)
+        body, error = b"", f"archive: {exc}"
+    return body, error, _filename(rec.final_url), rec.content_type, rec.final_url
 
 
-def choose_source(archive: Archive, rec: StoredRecord, by_url: dict[str, StoredRecord]) -> tuple[dict, str]:
+def _parse(job: tuple) -> dict:
+    body, error, filename, content_type, url = job
+    if error:
+        return {"status": "error", "errors": [error], "template_version": None, "metadata": {}}
+    return parse_bytes(body, filename=filename, content_type=content_type, url=url)
+
+
+def parse_records(archive: Archive, recs: list[StoredRecord], workers: int) -> Iterator[dict]:
+    """Parse reports in worker processes (parsing is pure and CPU-bound), in order, a batch at a time
+    so that only one batch of page bodies is held in memory."""
+    if workers <= 1 or len(recs) < POOL_MIN:
+        for rec in recs:
+            yield _parse(_read(archive, rec))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for start in range(0, len(recs), BATCH):
+            jobs = [_read(archive, rec) for rec in recs[start:start + BATCH]]
+            yield from pool.map(_parse, jobs, chunksize=4)
+
+
+def with_attachments(archive: Archive, rec: StoredRecord, report: dict, by_url: dict[str, StoredRecord]
+                     ) -> tuple[dict, str]:
     """The page's own parse, or that of an attachment when the tables live in a PDF/Word file."""
-    report = parse_record(archive, rec)
     if report.get("template_version") not in (None, "none"):
         return report, rec.final_url
     for url in rec.page_metadata.get("attachments") or []:
         att = by_url.get(url)
         if att is None:
             continue
-        candidate = parse_record(archive, att)
+        candidate = _parse(_read(archive, att))
         if candidate.get("template_version") not in (None, "none"):
             # The page's metadata and title describe the report better than the file's.
             candidate["metadata"] = report.get("metadata") or candidate.get("metadata") or {}
@@ -174,8 +198,25 @@ def index_search(db: sqlite_utils.Database) -> None:
     db.conn.commit()
 
 
-def build(data_dir: Path | str) -> dict[str, int]:
-    """Rebuild DATA/nianbao.db from DATA/archive; returns row counts per table."""
+DETAIL_TABLES = (("applications", rows.application_rows), ("review_litigation", rows.review_rows),
+                 ("proactive_disclosure", rows.disclosure_rows), ("checks", rows.check_rows),
+                 ("cells", rows.cell_rows))
+
+
+def flush(db: sqlite_utils.Database, pending: dict[str, list[dict]], counts: Counter) -> None:
+    for table, made in pending.items():
+        if made:
+            db[table].insert_all(made, batch_size=1000)
+            counts[table] += len(made)
+            made.clear()
+
+
+def build(data_dir: Path | str, workers: int | None = None) -> dict[str, int]:
+    """Rebuild DATA/nianbao.db from DATA/archive; returns row counts per table.
+
+    ``workers``: parser processes (default: one per CPU); the result does not depend on it.
+    """
+    workers = workers if workers is not None else (os.cpu_count() or 1)
     data_dir = Path(data_dir)
     target = data_dir / DB_NAME
     tmp = data_dir / f".{DB_NAME}.building"
@@ -190,17 +231,19 @@ def build(data_dir: Path | str) -> dict[str, int]:
         for rec in records:  # latest capture per URL, for attachments
             by_url[rec.url] = by_url[rec.final_url] = rec
         report_rows = []
-        for rec, also_at in report_records(archive):
+        pairs = report_records(archive)
+        pending: dict[str, list[dict]] = {table: [] for table, _ in DETAIL_TABLES}
+        parsed = parse_records(archive, [rec for rec, _ in pairs], workers)
+        for (rec, also_at), page_report in zip(pairs, parsed, strict=True):
             rid = report_id(rec.url)
-            report, source_url = choose_source(archive, rec, by_url)
+            report, source_url = with_attachments(archive, rec, page_report, by_url)
             report_rows.append(report_row(rid, rec, report, source_url, also_at))
-            for table, make in (("applications", rows.application_rows), ("review_litigation", rows.review_rows),
-                                ("proactive_disclosure", rows.disclosure_rows), ("checks", rows.check_rows),
-                                ("cells", rows.cell_rows)):
-                if report.get("template_version") in ("2019", "2021"):
-                    made = make(rid, report)
-                    db[table].insert_all(made)
-                    counts[table] += len(made)
+            if report.get("template_version") in ("2019", "2021"):
+                for table, make in DETAIL_TABLES:
+                    pending[table].extend(make(rid, report))
+            if len(report_rows) % BATCH == 0:
+                flush(db, pending, counts)
+        flush(db, pending, counts)
         db["reports"].insert_all(report_rows)
         counts["documents"], counts["reports"] = len(records), len(report_rows)
         for table in ("applications", "review_litigation", "proactive_disclosure", "checks", "cells"):

@@ -119,14 +119,19 @@ def _crawl_summary(stats: dict) -> str:
 
 @cli.command()
 @data_option
-def build(data: str) -> None:
-    """(Re)build DATA/nianbao.db from the archive alone, without the network."""
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Parser processes (default: one per CPU). The database does not depend on it.")
+def build(data: str, workers: int | None) -> None:
+    """(Re)build DATA/nianbao.db from the archive alone, without the network.
+
+    The database is written to a temporary file and renamed into place, so readers
+    never see a half-built database; the same archive always gives the same rows."""
     data_dir = Path(data)
     if not (data_dir / "archive").is_dir():
         raise click.ClickException(f"no archive in {data_dir}: run `nianbao crawl URL --data {data}` first")
     from nianbao.build import build as build_db
 
-    stats = build_db(data_dir)
+    stats = build_db(data_dir, workers=workers)
     click.echo(f"built {data_dir / 'nianbao.db'}: {stats}")
 
 

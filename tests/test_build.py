@@ -97,6 +97,21 @@ def test_rebuild_gives_the_same_database(data_dir, db):
     assert not list(data_dir.glob(".*building*"))
 
 
+def test_parallel_parsing_gives_the_same_database(data_dir, tmp_path, monkeypatch):
+    import shutil
+
+    import nianbao.build
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir / "archive", copy / "archive")
+    monkeypatch.setattr(nianbao.build, "POOL_MIN", 2)
+    monkeypatch.setattr(nianbao.build, "BATCH", 3)
+    build(copy, workers=2)
+    build(data_dir, workers=1)
+    dump = [list(sqlite3.connect(d / "nianbao.db").iterdump()) for d in (copy, data_dir)]
+    assert dump[0] == dump[1]
+
+
 def test_reports_table_has_the_declared_columns(db):
     assert tuple(db["reports"].columns_dict) == REPORT_COLUMNS
 
