@@ -137,15 +137,17 @@ def build(data: str, workers: int | None) -> None:
 
 @cli.command()
 @data_option
-@click.option("--port", default=8001, show_default=True, type=int, help="Port on 127.0.0.1.")
-def serve(data: str, port: int) -> None:
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on; 0.0.0.0 only behind a proxy or in a container.")
+def serve(data: str, port: int, host: str) -> None:
     """Serve DATA/nianbao.db with Datasette on 127.0.0.1, read-only."""
     db = Path(data) / "nianbao.db"
     if not db.is_file():
         raise click.ClickException(f"no database at {db}: run `nianbao build --data {data}` first")
     from nianbao.serve import serve as run_serve
 
-    run_serve(db, port=port)
+    run_serve(db, port=port, host=host)
 
 
 @cli.command()

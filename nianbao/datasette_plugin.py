@@ -5,13 +5,21 @@ nianbao.search).  This wrapper turns the user's terms into phrase queries on the
 way in, in raw search mode, so 1- and 2-character terms (税, 信访) match exactly.
 The rewritten query never shows: the page script puts the user's words back in
 the search box.
+
+It also registers the publishing pages: ``/-/archived/<record_id>`` (a report's
+archived copy, made safe) and ``/-/charts`` (offline charts of report_summary),
+links record ids to the former, and gives SQL the ``nb_fts_query`` function that
+canned queries use to search.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
+import json
+from urllib.parse import parse_qsl, quote, urlencode
 
 from datasette import hookimpl
+from datasette.utils import tilde_encode
+from markupsafe import Markup
 
 from nianbao.search import fts_query
 
@@ -20,14 +28,22 @@ MARKER = "_nb_q"  # the user's own words, kept for the search box
 
 
 def rewrite_query_string(query_string: bytes) -> bytes:
+    """``_search=街道`` → ``_search="街 道"&_searchmode=raw&_nb_q=街道``; idempotent.
+
+    Datasette builds some redirects (sorting, facets) from the rewritten query, so a query can
+    come back already rewritten: the words in ``_nb_q`` are kept when they still give the same
+    phrases, so the search box keeps showing what the user typed.
+    """
     pairs = parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
     if not any(k == "_search" or k.startswith("_search_") for k, _ in pairs):
         return query_string
+    typed = next((v for k, v in pairs if k == MARKER), None)
     out, original = [], None
     for key, value in pairs:
         if (key == "_search" or (key.startswith("_search_") and key != "_searchmode")) and value.strip():
-            original = value
-            value = fts_query(value)
+            phrases = fts_query(value)
+            original = typed if typed is not None and fts_query(typed) == phrases else value
+            value = phrases
         if key in ("_searchmode", MARKER):
             continue
         out.append((key, value))
@@ -50,14 +66,70 @@ def asgi_wrapper(datasette):
     return wrap
 
 
+CHART_FILTERS = ("province", "city", "county", "level", "body_kind", "body")
+
+
 @hookimpl
-def extra_body_script():
-    # Put the user's words back in the search box instead of the phrase query.
+def extra_body_script(datasette):
+    # Put the user's words back in the search box instead of the phrase query; on report_summary
+    # and the region query, link to the charts of the same selection.
+    charts = json.dumps(datasette.urls.path("/-/charts"))
     return """
 (function () {
   var p = new URLSearchParams(window.location.search);
   var q = p.get('_nb_q') || p.get('_search');
   var box = document.querySelector('input[name="_search"]');
   if (box && q !== null) { box.value = q; }
+  if (!/\\/(report_summary|region_totals_by_year)$/.test(window.location.pathname)) { return; }
+  var sel = new URLSearchParams();
+  FILTERS.forEach(function (k) { var v = p.get(k) || p.get(k + '__exact'); if (v) { sel.set(k, v); } });
+  var h1 = document.querySelector('h1');
+  if (!h1) { return; }
+  var link = document.createElement('p');
+  var a = document.createElement('a');
+  a.id = 'nb-charts-link';
+  a.href = CHARTS + (sel.toString() ? '?' + sel.toString() : '');
+  a.textContent = '图表 Charts of this selection';
+  link.appendChild(a);
+  h1.insertAdjacentElement('afterend', link);
 })();
-"""
+""".replace("FILTERS", json.dumps(list(CHART_FILTERS))).replace("CHARTS", charts)
+
+
+@hookimpl
+def prepare_connection(conn):
+    # Canned queries search with `reports_fts match nb_fts_query(:q)`: the same phrase rewriting as
+    # ?_search=, in SQL.  An empty query becomes the empty phrase, which matches nothing instead of
+    # being an FTS5 syntax error.
+    conn.create_function("nb_fts_query", 1, lambda q: fts_query(q or "") or '""', deterministic=True)
+    # A search counts and facets every match, each a lookup in reports: a 64 MB page cache per
+    # connection (SQLite's default is 2 MB) keeps those pages in memory between the queries.
+    conn.execute("pragma cache_size = -65536")
+
+
+@hookimpl
+def register_routes():
+    from nianbao.charts import charts_page
+    from nianbao.publish_archived import archived_page
+
+    return [
+        (r"^/-/archived/(?P<record_id>[^/]+)$", archived_page),
+        (r"^/-/charts$", charts_page),
+    ]
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    # A report's archived page, one click from its row; see nianbao.publish_archived for why it is safe.
+    if column != "record_id" or table not in ("reports", "documents"):
+        return None
+    if isinstance(value, dict):  # a foreign key Datasette has expanded
+        value = value.get("value")
+    if not isinstance(value, str) or not value:
+        return None
+    archived = datasette.urls.path("/-/archived/" + quote(value, safe=""))
+    if table == "documents":
+        return Markup('{} <a class="nb-archived" href="{}">存档副本 archived copy</a>').format(value, archived)
+    document = datasette.urls.table(database, "documents") + "/" + tilde_encode(value)
+    return Markup('<a href="{}">{}</a> · <a class="nb-archived" href="{}" title="scripts removed">'
+                  "存档副本 archived copy</a>").format(document, value, archived)
