@@ -61,7 +61,8 @@ def detect(response: Response) -> str:
     if not isinstance(response, TextResponse):
         return "generic"
     text = response.text
-    if "/gkmlpt/" in url or "gkmlpt" in text[:20000]:
+    # A page that merely links to a gkmlpt catalog is not one: the app shell carries its site id.
+    if "/gkmlpt/" in urlsplit(url).path and (_GKMLPT_SID.search(text) or "/gkmlpt/api/" in text):
         return "gkmlpt"
     if "dataproxy.jsp" in text or "/module/web/jpage/" in text or _HANWEB_RECORD.search(text):
         return "hanweb"

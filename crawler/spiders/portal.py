@@ -62,7 +62,8 @@ class PortalSpider(scrapy.Spider):
             if is_report_column(text):
                 yield scrapy.Request(url, callback=self.parse_list, meta={"nianbao_kind": "list", "nianbao_url": url})
             elif hint < MAX_SECTION_DEPTH and is_section_link(text):
-                yield scrapy.Request(url, callback=self.parse, meta={"nianbao_kind": "list", "depth_hint": hint + 1})
+                yield scrapy.Request(url, callback=self.parse,
+                                     meta={"nianbao_kind": "list", "depth_hint": hint + 1, "nianbao_url": url})
 
     def parse_list(self, response: Response):
         """A page of the report column (HTML, Hanweb XML or gkmlpt JSON)."""

@@ -2,31 +2,64 @@
 
 A real server (not a mocked downloader) means the crawler is exercised end to
 end: robots.txt, charsets from headers and meta tags, JS-only pagers, query
-string pagination and 404s all behave as on the web.  The ``catalog`` is the
-ground truth the tests compare the crawl and the parser against.
+string pagination, POSTed list requests, JSON list APIs, conditional requests
+(``ETag``/``Last-Modified`` → 304) and 404s all behave as on the web.  The
+``catalog`` is the ground truth the tests compare the crawl and the parser
+against.
+
+Sections (paths on the portal's host):
+
+- ``/xxgk/ndbg/index.html`` TRS WCM column and ``/jyj/ndbg/list.jsp?page=N`` GBK JSP column (``site.py``);
+- ``/col/col4300/index.html`` → ``/col/col4321/index.html`` Hanweb JCMS sub-site, records via
+  ``POST /module/web/jpage/dataproxy.jsp`` (``hanweb.py``), with a PDF-only and a DOCX-attachment report;
+- ``/wsjkj/xxgk/`` (302) → ``/wsjkj/gkmlpt/index`` Guangdong gkmlpt sub-site, lists via ``/wsjkj/gkmlpt/api/all/<cat>`` (``gkmlpt.py``);
+- ``/gdwnb/index.html`` N generated reports, rendered on request (``start_portal(extra_reports=N)``, ``bulk.py``);
+- ``/gzyl/…`` failing pages (``start_portal(faults=True)``, ``faults.py``).
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import hashlib
+import re
 import threading
-from dataclasses import dataclass, field
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from . import site
+from . import bulk, gkmlpt, hanweb, site
+from .faults import Faults
+from .site import Doc, Response
 
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    """One detail page on the portal and what it is known to contain."""
+    """One listed page (or file) on the portal and what it is known to contain."""
 
-    url: str  # absolute
+    url: str  # absolute: the URL the list links to (a detail page, or the file itself)
     is_report: bool
     title: str  # as in the column list
-    metadata: dict[str, str]  # label (no spaces/colons) → value as printed, "" when empty
-    encoding: str  # "utf-8" or "gbk"
+    metadata: dict[str, str]  # label (no spaces/colons) → value as printed, "" when empty; {} for files
+    encoding: str  # "utf-8" or "gbk", "binary" for a file
     report: dict | None  # canonical report dict, None for non-reports
-    style: str | None  # render style of the report body, None for non-reports
+    style: str | None  # render style of the report body ("pdf"/"docx" for files), None for non-reports
+    attachments: tuple[str, ...] = ()  # absolute URLs of the files that hold the report's tables
+    section: str = ""  # "xxgk", "jyj", "hanweb", "gkmlpt" or "bulk"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A page that fails on purpose (``start_portal(faults=True)``); see ``faults.py`` for the kinds."""
+
+    url: str
+    kind: str
+    recoverable: bool  # a crawler that retries politely ends up with the page's bytes
+    title: str = ""  # as listed (a report title, so crawlers try it)
+    report: dict | None = None  # what the page shows when it is served at all
 
 
 def route_key(raw_path: str) -> str:
@@ -38,27 +71,123 @@ def route_key(raw_path: str) -> str:
     return path
 
 
-def make_handler(routes: dict[str, site.Response]) -> type[BaseHTTPRequestHandler]:
-    not_found = site.Response(site.not_found_page().encode("utf-8"), "text/html; charset=utf-8", 404)
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
+
+def not_modified(headers, etag: str, modified: int) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    inm = headers.get("If-None-Match")
+    if inm is not None:
+        tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
+        return "*" in tags or etag in tags
+    ims = headers.get("If-Modified-Since")
+    if ims:
+        try:
+            return modified <= int(parsedate_to_datetime(ims).timestamp())
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+    return False
+
+
+class App:
+    """Everything the handler serves: static routes, then the dynamic parts."""
+
+    def __init__(self, base: str, *, faults: bool, extra_reports: int) -> None:
+        self.base = base
+        self.stopping = threading.Event()
+        self.faults = Faults(self.stopping) if faults else None
+        self.hanweb = hanweb.HanwebSite()
+        self.gkmlpt = gkmlpt.GkmlptSite(base)
+        self.bulk = bulk.BulkColumn(extra_reports)
+        fault_rows = [p.entry for p in self.faults.pages.values()] if self.faults else []
+        departments = [("区财政局信息公开", hanweb.HOME_PATH), ("区卫生健康局信息公开", gkmlpt.ENTRY_PATH)]
+        columns = [bulk.COLUMN] if extra_reports else []
+        routes, entries = site.build(departments, columns, fault_rows)
+        self.routes: dict[str, Response] = {**routes, **self.hanweb.routes, **self.gkmlpt.routes}
+        self.docs: list[Doc] = [site.doc_of(e) for e in entries] + self.hanweb.docs + self.gkmlpt.docs
+        self.not_found = Response(site.not_found_page().encode("utf-8"), "text/html; charset=utf-8", 404)
+
+    def respond(self, method: str, raw_path: str, body: bytes, handler) -> Response | None:
+        path = urlsplit(raw_path).path or "/"
+        if path == hanweb.PROXY_PATH:
+            return self.hanweb.dataproxy(method, raw_path, body)
+        resp = self.routes.get(route_key(raw_path))
+        if resp is None and path.startswith(gkmlpt.API_PREFIX):
+            resp = self.gkmlpt.api(raw_path)
+        if resp is None:
+            resp = self.bulk.serve(path)
+        if resp is None and self.faults and self.faults.handles(path):
+            if method == "POST":
+                return _not_allowed()
+            return self.faults.serve(path, handler)
+        if resp is None:
+            return self.not_found
+        if method == "POST":
+            return _not_allowed()
+        return resp
+
+
+def _not_allowed() -> Response:
+    return Response(b"<h1>405 Method Not Allowed</h1>", "text/html; charset=utf-8", 405,
+                    headers=(("Allow", "GET, HEAD"),))
+
+
+MAX_BODY = 1 << 20
+
+
+def make_handler(app: App) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "nianbao-sample-portal/1.0"
         protocol_version = "HTTP/1.1"
 
-        def _respond(self, with_body: bool) -> None:
-            resp = routes.get(route_key(self.path), not_found)
+        def _serve(self, method: str) -> None:
+            body = b""
+            if method == "POST":
+                length = self.headers.get("Content-Length", "")
+                if not length.isdigit() or int(length) > MAX_BODY or self.headers.get("Transfer-Encoding"):
+                    self.close_connection = True  # the body's end is unknown: do not read another request
+                    self._send(hanweb.bad_request("请求体长度无效"), method)
+                    return
+                body = self.rfile.read(int(length))
+            resp = app.respond(method, self.path, body, self)
+            if resp is None:  # a fault that answered (or not) on its own
+                return
+            try:
+                self._send(resp, method)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a hang outlasted its timeout)
+                self.close_connection = True
+
+        def _send(self, resp: Response, method: str) -> None:
+            modified = int(resp.last_modified or site.SITE_UPDATED)
+            tag = etag_of(resp.body)
+            cacheable = resp.status == 200 and method in ("GET", "HEAD")
+            if cacheable and not_modified(self.headers, tag, modified):
+                self.send_response(304)
+                self.send_header("ETag", tag)
+                self.send_header("Last-Modified", formatdate(modified, usegmt=True))
+                self.end_headers()
+                return
             self.send_response(resp.status)
             self.send_header("Content-Type", resp.content_type)
             self.send_header("Content-Length", str(len(resp.body)))
+            if resp.status == 200:
+                self.send_header("ETag", tag)
+                self.send_header("Last-Modified", formatdate(modified, usegmt=True))
+            for name, value in resp.headers:
+                self.send_header(name, value)
             self.end_headers()
-            if with_body:
+            if method != "HEAD":
                 self.wfile.write(resp.body)
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            self._respond(True)
+            self._serve("GET")
 
         def do_HEAD(self) -> None:  # noqa: N802
-            self._respond(False)
+            self._serve("HEAD")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._serve("POST")
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - keep test and demo output clean
             pass
@@ -66,20 +195,109 @@ def make_handler(routes: dict[str, site.Response]) -> type[BaseHTTPRequestHandle
     return Handler
 
 
-@dataclass
+class _Entries(Sequence):
+    """Catalog entries: the fixed ones, then the generated column's, made on access."""
+
+    def __init__(self, portal: Portal, reports_only: bool) -> None:
+        self._portal = portal
+        self._fixed = [e for e in portal._entries if e.is_report or not reports_only]
+
+    def __len__(self) -> int:
+        return len(self._fixed) + self._portal._app.bulk.n
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(index)
+        if index < len(self._fixed):
+            return self._fixed[index]
+        return self._portal._bulk_entry(index - len(self._fixed))
+
+    def __iter__(self) -> Iterator[CatalogEntry]:
+        yield from self._fixed
+        for i in range(self._portal._app.bulk.n):
+            yield self._portal._bulk_entry(i)
+
+
 class Portal:
     """A running sample portal; ``stop()`` (or leaving the ``with`` block) shuts it down."""
 
-    url: str
-    catalog: list[CatalogEntry]
-    _server: ThreadingHTTPServer = field(repr=False)
-    _thread: threading.Thread = field(repr=False)
+    def __init__(self, url: str, app: App, server: ThreadingHTTPServer, thread: threading.Thread) -> None:
+        self.url = url
+        self._app = app
+        self._server = server
+        self._thread = thread
+        self._entries = [self._entry(d) for d in app.docs]
+        self._revised: dict[str, CatalogEntry] = {}  # generated entries replaced by revise()
+        self._revisions: dict[str, int] = {}
+        self._lock = threading.Lock()
+        base = url.rstrip("/")
+        self.faults: list[Fault] = [
+            Fault(base + p.path, p.kind, p.recoverable, p.title, p.report)
+            for p in (app.faults.pages.values() if app.faults else ())]
+
+    def __repr__(self) -> str:
+        return f"Portal(url={self.url!r}, catalog=<{len(self.catalog)} entries>, faults={len(self.faults)})"
+
+    def _entry(self, d: Doc) -> CatalogEntry:
+        base = self.url.rstrip("/")
+        return CatalogEntry(url=base + d.path, is_report=d.report is not None, title=d.title,
+                            metadata=dict(d.metadata), encoding=d.encoding, report=d.report, style=d.style,
+                            attachments=tuple(base + a for a in d.attachments), section=d.section)
+
+    def _bulk_entry(self, i: int) -> CatalogEntry:
+        path = bulk.path_of(i)
+        return self._revised.get(path) or self._entry(self._app.bulk.doc(i))
 
     @property
-    def reports(self) -> list[CatalogEntry]:
-        return [e for e in self.catalog if e.is_report]
+    def catalog(self) -> Sequence[CatalogEntry]:
+        """Every listed page in list order; the generated column's entries are made on access."""
+        return _Entries(self, reports_only=False)
+
+    @property
+    def reports(self) -> Sequence[CatalogEntry]:
+        return _Entries(self, reports_only=True)
+
+    def fault_attempts(self, url: str) -> int:
+        """How many requests a fault URL has had."""
+        return self._app.faults.attempts(urlsplit(url).path) if self._app.faults else 0
+
+    def revise(self, url: str) -> CatalogEntry:
+        """Publish a corrected version of a report page: one number (and the totals it feeds) changes,
+        a correction notice is added, so the bytes, ETag and Last-Modified change; returns the new entry."""
+        parts = urlsplit(url)
+        path = route_key(parts.path + (f"?{parts.query}" if parts.query else ""))
+        with self._lock:
+            index = next((n for n, d in enumerate(self._app.docs) if route_key(d.path) == path), None)
+            doc = self._app.docs[index] if index is not None else None
+            if doc is None and (i := self._app.bulk.index_of(path)) is not None:
+                doc = self._app.bulk.doc(i)
+            if doc is None or doc.report is None:
+                raise KeyError(f"no report page at {url}")
+            if doc.render is None:
+                raise ValueError(f"{url} is a published file and cannot be revised")
+            old = self._revised.get(path) or (self._entries[index] if index is not None else self._entry(doc))
+            n = self._revisions[path] = self._revisions.get(path, 0) + 1
+            report = corrected(old.report)
+            note = f"更正说明：本报告第{n}次更正（修订号 R{n:02d}），已更正依申请公开情况统计数据。"
+            previous = max(self._app.routes[route_key(p)].last_modified if route_key(p) in self._app.routes
+                           else 0.0 for p in [doc.path, *doc.attachments])
+            modified = float(max(int(time.time()), int(previous) + 1))
+            self._app.routes.update({route_key(p): r for p, r in doc.render(report, note, modified).items()})
+            entry = dataclasses.replace(old, report=report)
+            if index is not None:
+                self._entries[index] = entry
+                self._app.docs[index] = dataclasses.replace(doc, report=report)
+            else:
+                self._revised[path] = entry
+            return entry
 
     def stop(self) -> None:
+        self._app.stopping.set()  # releases hanging fault pages
         if self._thread.is_alive():
             self._server.shutdown()
             self._thread.join(timeout=5)
@@ -92,18 +310,45 @@ class Portal:
         self.stop()
 
 
-def start_portal(host: str = "127.0.0.1", port: int = 0) -> Portal:
-    """Serve the portal from a daemon thread; port 0 picks a free port."""
-    routes, entries = site.build()
-    server = ThreadingHTTPServer((host, port), make_handler(routes))
+def corrected(report: dict) -> dict:
+    """The report with one more application granted to a natural person (every total follows),
+    or, without tables, one more item in the overview's count of published items."""
+    new = copy.deepcopy(report)
+    app = new.get("applications") or {}
+    if all(k in app for k in ("new_received", "granted", "total_processed")):
+        for row in ("new_received", "granted", "total_processed"):
+            for col in ("natural_person", "total"):
+                app[row][col] = (app[row].get(col) or 0) + 1
+        texts = new.get("texts") or {}
+        received = app["new_received"]["total"]
+        if texts.get("overview"):
+            texts["overview"] = re.sub(r"(受理政府信息公开申请)\d+件", rf"\g<1>{received}件", texts["overview"], count=1)
+        return new
+    texts = new.setdefault("texts", {})
+    overview = texts.get("overview") or ""
+    if re.search(r"\d+条", overview):
+        texts["overview"] = re.sub(r"(\d+)条", lambda m: f"{int(m.group(1)) + 1}条", overview, count=1)
+    else:
+        texts["overview"] = overview + "\n全年主动公开政府信息1条。"
+    return new
+
+
+def start_portal(host: str = "127.0.0.1", port: int = 0, *, faults: bool = False, extra_reports: int = 0) -> Portal:
+    """Serve the portal from a daemon thread; port 0 picks a free port.
+
+    ``faults`` adds the failing pages of ``faults.py`` (listed in ``Portal.faults``);
+    ``extra_reports`` adds a column of that many generated reports at ``/gdwnb/``.
+    """
+    server = ThreadingHTTPServer((host, port), BaseHTTPRequestHandler)
     server.daemon_threads = True
     actual_host, actual_port = server.server_address[:2]
     base = f"http://{actual_host}:{actual_port}"
-    catalog = [
-        CatalogEntry(url=base + e.path, is_report=e.report is not None, title=e.title, metadata=dict(e.metadata),
-                     encoding=e.encoding, report=e.report, style=e.style)
-        for e in entries
-    ]
+    try:
+        app = App(base, faults=faults, extra_reports=extra_reports)
+    except BaseException:
+        server.server_close()
+        raise
+    server.RequestHandlerClass = make_handler(app)
     thread = threading.Thread(target=server.serve_forever, name="nianbao-portal", daemon=True)
     thread.start()
-    return Portal(url=base + "/", catalog=catalog, _server=server, _thread=thread)
+    return Portal(base + "/", app, server, thread)

@@ -1,16 +1,21 @@
-"""The pages of the sample portal, built once in memory from the committed report files.
+"""The main pages of the sample portal, built once in memory from the committed report files.
 
-Two columns mirror the two kinds of site the crawler meets: the main
+Two columns here mirror two kinds of site the crawler meets: the main
 政府信息公开 column on TRS WCM (UTF-8, ``index_N.html`` pages written only by the
 inline ``createPageHTML`` script, metadata in a ``xxgk_table``), and a
 department sub-site on an old JSP system (GBK, ``list.jsp?page=N`` with plain
-下一页/尾页 links, metadata as ``<p><strong>索引号</strong>：…</p>``).
+下一页/尾页 links, metadata as ``<p><strong>索引号</strong>：…</p>``).  The
+部门信息公开 block of ``/xxgk/`` also links the Hanweb JCMS (``hanweb.py``) and
+Guangdong gkmlpt (``gkmlpt.py``) sub-sites; the big generated column
+(``bulk.py``) and the fault pages (``faults.py``) hook into these pages too.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from html import escape
 from importlib import resources
 
@@ -80,6 +85,43 @@ class Response:
     body: bytes
     content_type: str
     status: int = 200
+    last_modified: float = 0.0  # epoch seconds for the Last-Modified header; 0 → SITE_UPDATED
+    headers: tuple[tuple[str, str], ...] = ()  # extra headers (Location, Allow …)
+
+
+@dataclass
+class Doc:
+    """A listed page or file of any section, as the catalog describes it (paths relative to the host)."""
+
+    section: str
+    path: str  # as listed (and routed)
+    title: str  # as in the list
+    metadata: dict[str, str]
+    encoding: str  # "utf-8", "gbk", or "binary" for files
+    report: dict | None
+    style: str | None  # render style, "pdf"/"docx" for reports published as files, None for non-reports
+    attachments: tuple[str, ...] = ()  # paths of the files that hold the report's tables
+    # (report, note, modified) → {path: Response}: the page and its attachments again, for Portal.revise.
+    render: Callable[[dict, str, float], dict[str, Response]] | None = None
+
+
+def doc_of(e: Entry) -> Doc:
+    """The catalog's view of an entry of the TRS and GBK columns, re-renderable for revisions."""
+    def render(report: dict, note: str, modified: float) -> dict[str, Response]:
+        return {e.path: render_detail(Entry(**{**e.__dict__, "report": report}), note, modified)}
+
+    return Doc(e.section, e.path, e.title, dict(e.metadata), e.encoding, e.report, e.style,
+               render=render if e.report is not None else None)
+
+
+CST = timezone(timedelta(hours=8))
+# When the site's templates were last published: the Last-Modified of list and navigation pages.
+SITE_UPDATED = datetime(2025, 3, 3, 9, 30, tzinfo=CST).timestamp()
+
+
+def published_at(date: str, hour: int = 9) -> float:
+    """Epoch seconds of a 发布日期 (YYYY-MM-DD) at office hours, Beijing time."""
+    return datetime.fromisoformat(date).replace(hour=hour, tzinfo=CST).timestamp()
 
 
 def load_report_files() -> list[dict]:
@@ -155,12 +197,16 @@ def home_page() -> str:
     return _page(f"{SITE_NAME}门户网站", "utf-8", _nav_main(), main)
 
 
-def xxgk_home(guide_path: str) -> str:
+def xxgk_home(guide_path: str, departments: list[tuple[str, str]] = (), columns: list[tuple[str, str]] = ()) -> str:
+    """The 信息公开 section; ``departments`` and ``columns`` are (link text, path) of the other sub-sites."""
+    dept = "".join(f'<li><a href="{path}">{escape(text)}</a></li>\n' for text, path in departments)
+    more = "".join(f'<li><a href="{path}">{escape(text)}</a></li>\n' for text, path in columns)
     main = ('<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk/">政府信息公开</a></div>\n'
             '<ul class="xxgk-menu">\n'
             f'<li><a href="{guide_path}">政府信息公开指南</a></li>\n'
             '<li><a href="/xxgk/ndbg/index.html">政府信息公开年报</a></li>\n'
-            '<li><a href="/jyj/">部门信息公开</a></li>\n</ul>')
+            f'{more}<li><a href="/jyj/">部门信息公开</a></li>\n</ul>\n'
+            + (f'<div class="bmxxgk"><h3>部门信息公开</h3>\n<ul>\n{dept}</ul></div>' if dept else ""))
     return _page(f"政府信息公开_{SITE_NAME}", "utf-8", _nav_main(), main)
 
 
@@ -186,9 +232,13 @@ createPageHTML({count}, {current}, "index", "html");
 </script></div>"""
 
 
+def _href(path: str) -> str:
+    return f".{path.removeprefix('/xxgk/ndbg')}" if path.startswith("/xxgk/ndbg/") else path
+
+
 def xxgk_list(page: list[Entry], current: int, count: int) -> str:
     rows = "".join(
-        f'<tr>\n<td height="35"><a href=".{e.path.removeprefix("/xxgk/ndbg")}" title="{escape(e.title)}" '
+        f'<tr>\n<td height="35"><a href="{_href(e.path)}" title="{escape(e.title)}" '
         f'target="_blank">{escape(e.title)}</a></td>\n<td height="35">{escape(e.metadata["索引号"])}</td>\n'
         f'<td height="35">{escape(e.metadata["发布机构"])}</td>\n<td height="35">{e.publish_date}</td>\n</tr>\n'
         for e in page)
@@ -230,7 +280,8 @@ def _article(e: Entry) -> str:
     return "".join(f"<p>{escape(line)}</p>\n" for line in e.body)
 
 
-def xxgk_detail(e: Entry) -> str:
+def xxgk_detail(e: Entry, note: str = "", column: tuple[str, str] = ("政府信息公开年报", "/xxgk/ndbg/index.html")) -> str:
+    """A TRS detail page; ``note`` is an editor's line after the article (a correction notice)."""
     m = {k: escape(v) for k, v in e.metadata.items()}
     meta = ('<table class="xxgk_table">\n<tbody>\n'
             f'<tr><td class="th">索 引 号：</td><td>{m["索引号"]}</td><td class="th">主题分类：</td><td>{m["主题分类"]}</td></tr>\n'
@@ -240,8 +291,9 @@ def xxgk_detail(e: Entry) -> str:
             f'<tr><td class="th">废止日期：</td><td>{m["废止日期"]}</td><td class="th">关 键 词：</td><td>{m["关键词"]}</td></tr>\n'
             "</tbody>\n</table>")
     main = ('<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk/">政府信息公开</a> &gt; '
-            '<a href="/xxgk/ndbg/index.html">政府信息公开年报</a></div>\n'
-            f'{meta}\n<h1 class="title">{escape(e.title)}</h1>\n<div class="TRS_Editor">\n{_article(e)}</div>\n'
+            f'<a href="{column[1]}">{escape(column[0])}</a></div>\n'
+            f'{meta}\n<h1 class="title">{escape(e.title)}</h1>\n<div class="TRS_Editor">\n{_article(e)}'
+            f'{_note(note)}</div>\n'
             '<div class="tools"><a href="javascript:window.print()">打印本页</a> '
             '<a href="javascript:window.close()">关闭窗口</a></div>')
     return _page(f"{e.title}_{SITE_NAME}", "utf-8", _nav_main(), main)
@@ -251,12 +303,16 @@ def xxgk_detail(e: Entry) -> str:
 _JYJ_ORDER = ("索引号", "信息名称", "发布机构", "文号", "主题分类", "关键词", "成文日期", "废止日期", "发布日期")
 
 
-def jyj_detail(e: Entry) -> str:
+def _note(note: str) -> str:
+    return f'<p class="correction">{escape(note)}</p>\n' if note else ""
+
+
+def jyj_detail(e: Entry, note: str = "") -> str:
     meta = "".join(f"<p><strong>{k}</strong>：{escape(e.metadata[k])}</p>\n" for k in _JYJ_ORDER)
     main = ('<div class="crumb">您现在的位置：<a href="/">首页</a> &gt; <a href="/jyj/">区教育局</a> &gt; '
             '<a href="list.jsp?page=1">年度报告</a></div>\n'
             f'<div class="xxgk-info">\n{meta}</div>\n<h1 class="title">{escape(e.title)}</h1>\n'
-            f'<div id="zoom">\n{_article(e)}</div>')
+            f'<div id="zoom">\n{_article(e)}{_note(note)}</div>')
     return _page(f"{e.title}-东湖区教育局", "gbk", _nav_jyj(), main)
 
 
@@ -271,43 +327,56 @@ def search_page() -> str:
 ROBOTS = "User-agent: *\nDisallow: /search/\n"
 
 
-def _utf8(html: str) -> Response:
-    return Response(html.encode("utf-8"), "text/html; charset=utf-8")
+def utf8(html: str, modified: float = 0.0) -> Response:
+    return Response(html.encode("utf-8"), "text/html; charset=utf-8", last_modified=modified)
 
 
-def _gbk(html: str) -> Response:
+def gbk(html: str, modified: float = 0.0) -> Response:
     # Characters GBK lacks become character references, as old JSP systems write them.
-    return Response(html.encode("gbk", errors="xmlcharrefreplace"), "text/html; charset=GBK")
+    return Response(html.encode("gbk", errors="xmlcharrefreplace"), "text/html; charset=GBK", last_modified=modified)
+
+
+def render_detail(e: Entry, note: str = "", modified: float = 0.0) -> Response:
+    """The detail page of an entry of this module's two columns (used again by ``Portal.revise``)."""
+    modified = modified or published_at(e.publish_date)
+    return utf8(xxgk_detail(e, note), modified) if e.section == "xxgk" else gbk(jyj_detail(e, note), modified)
 
 
 def _pages(items: list[Entry], size: int) -> list[list[Entry]]:
     return [items[n : n + size] for n in range(0, len(items), size)] or [[]]
 
 
-def build() -> tuple[dict[str, Response], list[Entry]]:
-    """Every route (path, with the query for JSP pages) → response, and the detail pages in list order."""
+def build(departments: list[tuple[str, str]] = (), columns: list[tuple[str, str]] = (),
+          extra_rows: list[Entry] = ()) -> tuple[dict[str, Response], list[Entry]]:
+    """Every route (path, with the query for JSP pages) → response, and the detail pages in list order.
+
+    ``departments`` and ``columns`` are extra (link text, path) links on ``/xxgk/``; ``extra_rows`` are
+    listed first on the first TRS list page (the fault pages), without changing the page count.
+    """
     all_entries = entries()
     xxgk = [e for e in all_entries if e.section == "xxgk"]
     jyj = [e for e in all_entries if e.section == "jyj"]
     guide = next(e for e in xxgk if e.title == "政府信息公开指南")
+    home = xxgk_home(guide.path, list(departments), list(columns))
     routes: dict[str, Response] = {
-        "/": _utf8(home_page()),
-        "/index.html": _utf8(home_page()),
+        "/": utf8(home_page()),
+        "/index.html": utf8(home_page()),
         "/robots.txt": Response(ROBOTS.encode("ascii"), "text/plain; charset=utf-8"),
-        "/search/": _utf8(search_page()),
-        "/xxgk/": _utf8(xxgk_home(guide.path)),
-        "/xxgk/index.html": _utf8(xxgk_home(guide.path)),
-        "/jyj/": _gbk(jyj_home()),
-        "/jyj/index.html": _gbk(jyj_home()),
+        "/search/": utf8(search_page()),
+        "/xxgk/": utf8(home),
+        "/xxgk/index.html": utf8(home),
+        "/jyj/": gbk(jyj_home()),
+        "/jyj/index.html": gbk(jyj_home()),
     }
     pages = _pages(xxgk, PER_PAGE_XXGK)
     for n, page in enumerate(pages):
-        routes[f"/xxgk/ndbg/index{'' if n == 0 else f'_{n}'}.html"] = _utf8(xxgk_list(page, n, len(pages)))
+        listed = list(extra_rows) + page if n == 0 else page
+        routes[f"/xxgk/ndbg/index{'' if n == 0 else f'_{n}'}.html"] = utf8(xxgk_list(listed, n, len(pages)))
     routes["/xxgk/ndbg/"] = routes["/xxgk/ndbg/index.html"]
     pages = _pages(jyj, PER_PAGE_JYJ)
     for n, page in enumerate(pages, start=1):
-        routes[f"/jyj/ndbg/list.jsp?page={n}"] = _gbk(jyj_list(page, n, len(pages)))
+        routes[f"/jyj/ndbg/list.jsp?page={n}"] = gbk(jyj_list(page, n, len(pages)))
     routes["/jyj/ndbg/list.jsp"] = routes["/jyj/ndbg/list.jsp?page=1"]
     for e in all_entries:
-        routes[e.path] = _utf8(xxgk_detail(e)) if e.section == "xxgk" else _gbk(jyj_detail(e))
+        routes[e.path] = render_detail(e)
     return routes, xxgk + jyj
