@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
@@ -111,6 +111,39 @@ class SkipArchivedMiddleware:
             elif name.lower() == "last-modified":
                 request.headers.setdefault("If-Modified-Since", value)
         return None
+
+
+class StopRedirectLoopsMiddleware:
+    """Stop a redirect chain that comes back to a URL it visited, and record it as a failure.
+
+    Sits above RedirectMiddleware (600), which would otherwise follow A→B→A up to
+    REDIRECT_MAX_TIMES and then drop the request without a trace in the crawl log.
+    """
+
+    def __init__(self, crawler) -> None:
+        self.archive = archive_for(crawler)
+        self.crawl_id = crawler.nianbao_crawl_id
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        location = response.headers.get("Location")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1"))
+        visited = [*request.meta.get("redirect_urls", []), request.url]
+        if target in visited:
+            host = urlsplit(request.url).hostname
+            self.stats.inc_value("nianbao/failure")
+            self.stats.inc_value(f"nianbao/host/{host}/errors")
+            self.archive.add_event("failure", url=visited[0], data={
+                "crawl_id": self.crawl_id, "reason": f"redirect loop: {' -> '.join([*visited, target])}",
+                "status": response.status, "request_kind": request.meta.get("nianbao_kind"), "retries": 0})
+            raise IgnoreRequest(f"redirect loop at {request.url}")
+        return response
 
 
 class RecordFailuresMiddleware:

@@ -41,6 +41,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SkipArchivedMiddleware": 50,
     "crawler.middlewares.RecordFailuresMiddleware": 500,
+    "crawler.middlewares.StopRedirectLoopsMiddleware": 620,
     "crawler.middlewares.ArchiveResponsesMiddleware": 950,
 }
 EXTENSIONS = {"crawler.extensions.CrawlLog": 500, "crawler.extensions.SharedQueueIdle": 510}
