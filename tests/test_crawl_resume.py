@@ -85,3 +85,25 @@ def test_second_crawl_fetches_no_known_report_again(portal, tmp_path):
     (health,) = list(db["portal_health"].rows)
     assert health["status"] == "ok" and health["crawls"] == 2
     assert health["last_reports_found"] == len(portal.reports) == health["reports_in_database"]
+
+
+def test_refresh_keeps_revisions_and_asks_conditionally(tmp_path):
+    with start_portal() as portal:
+        assert run_cli("crawl", portal.url, "--data", str(tmp_path), "--delay", "0").returncode == 0
+        target = next(e for e in portal.reports if e.style == "word")
+        revised = portal.revise(target.url)
+        result = run_cli("crawl", portal.url, "--data", str(tmp_path), "--delay", "0", "--refresh")
+        assert result.returncode == 0, result.stderr[-3000:]
+        with Archive(tmp_path / "archive") as archive:
+            captures = [r for r in archive.records() if r.url == target.url]
+            others = [r for r in archive.records(kind="report") if r.url != target.url]
+    # The changed page is a new revision next to the old one; unchanged ones answered 304.
+    assert [r.status for r in captures] == [200, 200] and captures[0].sha256 != captures[1].sha256
+    assert {r.status for r in others} == {200, 304}
+    assert run_cli("build", "--data", str(tmp_path)).returncode == 0
+    db = sqlite_utils.Database(tmp_path / "nianbao.db")
+    (row,) = db["reports"].rows_where("url = ?", [target.url])
+    assert row["sha256"] == captures[1].sha256
+    (granted,) = db["applications"].rows_where("report_id = ? and row_key = 'granted'", [row["id"]])
+    assert granted["total"] == revised.report["applications"]["granted"]["total"]
+    assert db["reports"].count == len(portal.reports)
