@@ -35,7 +35,7 @@ def archive_for(crawler) -> Archive:
     archive = getattr(crawler, "nianbao_archive", None)
     if archive is None:
         archive = Archive(Path(crawler.settings.get("NIANBAO_DATA", "data")) / "archive",
-                          fsync=crawler.settings.getbool("NIANBAO_ARCHIVE_FSYNC", True))
+                          fsync=crawler.settings.getbool("NIANBAO_ARCHIVE_FSYNC"))
         crawler.nianbao_archive = archive
         crawler.nianbao_crawl_id = uuid.uuid4().hex  # ties this crawl's events together
         crawler.signals.connect(archive.close, signal=signals.engine_stopped)

@@ -71,6 +71,18 @@ def detect(response: Response) -> str:
     return "generic"
 
 
+def page_anchors(response: TextResponse) -> list[tuple[str, str]]:
+    """(title, URL) of a page's links, from the response's own (already parsed) selector."""
+    out = []
+    for a in response.xpath("//a[@href]"):
+        href = a.attrib["href"].strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        title = (a.attrib.get("title") or "".join(a.xpath(".//text()").getall())).strip()
+        out.append((title, urljoin(response.url, href)))
+    return out
+
+
 def anchors(html: str, base_url: str) -> list[tuple[str, str]]:
     """(title, URL) of the links in an HTML fragment; the title attribute wins over clipped text."""
     try:
@@ -142,7 +154,7 @@ def page_param_pages(response: TextResponse) -> list[str]:
 
 
 def html_list(response: TextResponse, platform: str) -> ListPage:
-    entries = anchors(response.text, response.url) if platform != "hanweb" else []
+    entries = page_anchors(response) if platform != "hanweb" else []
     pages = trs_pages(response) if platform == "trs" else []
     pages += link_pages(response) + page_param_pages(response)
     urls = list(dict.fromkeys(p for p in pages if p != response.url))
@@ -239,6 +251,6 @@ def list_page(response: Response) -> ListPage:
     if platform == "hanweb":
         page = hanweb_list(response)
         if "dataproxy.jsp" not in response.url:  # the column page may also carry ordinary links
-            page.entries += anchors(response.text, response.url)
+            page.entries += page_anchors(response)
         return page
     return html_list(response, platform)

@@ -15,16 +15,31 @@ from . import schema
 TOLERANCE = Decimal("0.00005")
 
 
-def _get(report: dict, path: str):
-    node = report
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None, False
-        node = node[part]
-    return node, True
+_MISSING = object()
 
 
-def _instances(rule: dict, report: dict):
+class _Cells(dict):
+    """The report's table cells flattened once (path → value): rules look up thousands of paths."""
+
+    def __init__(self, report: dict) -> None:
+        super().__init__()
+
+        def walk(node: dict, prefix: str) -> None:
+            for k, v in node.items():
+                if isinstance(v, dict):
+                    walk(v, f"{prefix}{k}.")
+                else:
+                    self[prefix + k] = v
+        for section in ("proactive_disclosure", "applications", "review_litigation"):
+            walk(report.get(section) or {}, section + ".")
+
+
+def _get(cells: dict, path: str):
+    value = cells.get(path, _MISSING)
+    return (None, False) if value is _MISSING else (value, True)
+
+
+def _instances(rule: dict, cells: dict):
     for_each = rule.get("for_each") or {}
     if not for_each:
         yield None, rule["lhs"], rule["rhs"]
@@ -33,8 +48,8 @@ def _instances(rule: dict, report: dict):
     for key in keys:
         lhs = [p.replace("{" + name + "}", key) for p in rule["lhs"]]
         rhs = [p.replace("{" + name + "}", key) for p in rule["rhs"]]
-        # A path the template does not have (e.g. a 2021-only row in a 2019 report) is not an instance.
-        if all(_get(report, p)[1] for p in lhs + rhs):
+        # A path the template does not have (e.g. a 2021-only row in a 2019 cells) is not an instance.
+        if all(_get(cells, p)[1] for p in lhs + rhs):
             yield key, lhs, rhs
 
 
@@ -42,12 +57,12 @@ def _sum(values) -> Decimal:
     return sum((Decimal(str(v)) for v in values), Decimal(0))
 
 
-def _equation(rule: dict, report: dict) -> dict:
+def _equation(rule: dict, cells: dict) -> dict:
     instances, failed, not_evaluable = 0, [], []
-    for name, lhs, rhs in _instances(rule, report):
+    for name, lhs, rhs in _instances(rule, cells):
         instances += 1
-        lv = [_get(report, p)[0] for p in lhs]
-        rv = [_get(report, p)[0] for p in rhs]
+        lv = [_get(cells, p)[0] for p in lhs]
+        rv = [_get(cells, p)[0] for p in rhs]
         label = name or rule["id"]
         nulls = [p for p, v in zip(lhs + rhs, lv + rv, strict=True) if v is None]
         as_zero = abs(_sum(v or 0 for v in lv) - _sum(v or 0 for v in rv)) <= TOLERANCE
@@ -109,11 +124,12 @@ def evaluate(report: dict) -> list[dict]:
     if version not in ("2019", "2021"):
         return []
     out = []
+    cells = _Cells(report)
     for rule in schema.rules(version):
         if rule.get("lhs") is None:
             out.append(_sanity(rule["id"], report, version))
         else:
-            out.append(_equation(rule, report))
+            out.append(_equation(rule, cells))
     return out
 
 

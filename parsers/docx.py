@@ -1,8 +1,10 @@
 """DOCX → token stream with python-docx: body paragraphs and table cells in document order.
 
-Merged cells appear once (python-docx repeats a merged cell's object across
-the grid; repeats are skipped by identity), so a row's values follow its label
-as in the other formats.
+Merged cells appear once (python-docx repeats a merged cell's ``<w:tc>`` across
+the grid; repeats are skipped), so a row's values follow its label as in the
+other formats.  The seen set holds the elements themselves, not their ``id()``:
+lxml proxies are created on access, and a freed proxy's id is soon reused by
+another cell, which silently dropped cells.
 """
 
 from __future__ import annotations
@@ -34,12 +36,11 @@ def docx_tokens(data: bytes) -> list[Token]:
 
 
 def _table(table, index: int, tokens: list[Token]) -> None:
-    seen: set[int] = set()
+    seen: set = set()
     for r, row in enumerate(table.rows):
         for c, cell in enumerate(row.cells):
-            key = id(cell._tc)
-            if key in seen:
+            if cell._tc in seen:
                 continue
-            seen.add(key)
+            seen.add(cell._tc)
             text = "\n".join(p.text for p in cell.paragraphs).strip()
             tokens.append(Token(text, {"table": index, "row": r, "col": c}, in_table=True))

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
@@ -41,13 +42,26 @@ _TRAD = str.maketrans(
 )
 
 
-def norm(text: str | None) -> str:
-    """Normal form for comparing labels: NFKC, simplified, no whitespace, plain quotes."""
-    if not text:
-        return ""
+@lru_cache(maxsize=1 << 16)
+def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_TRAD).translate(_QUOTES)
     text = _WS.sub("", text)
     return _NUMBERING_DOT.sub(r"\1.", text)
+
+
+def norm(text: str | None) -> str:
+    """Normal form for comparing labels: NFKC, simplified, no whitespace, plain quotes.
+
+    Cached: the same labels and small numbers recur in every report, and this runs on every token.
+    """
+    if not text:
+        return ""
+    return _norm(text)
+
+
+def simplified(text: str) -> str:
+    """Traditional characters of the label map replaced by simplified ones; same length as ``text``."""
+    return text.translate(_TRAD)
 
 
 def clean(text: str | None) -> str:
@@ -74,7 +88,12 @@ class Value:
 
 def parse_value(text: str | None) -> Value | None:
     """Parse a table cell; returns None when the cell is not a value at all (a label)."""
-    t = unicodedata.normalize("NFKC", text or "")
+    return _parse_value(text or "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_value(text: str) -> Value | None:
+    t = unicodedata.normalize("NFKC", text)
     t = _WS.sub("", t)
     if t in PLACEHOLDERS or set(t) <= {"-", "—", "/", "–"}:
         return Value(None, None)

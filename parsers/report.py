@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from . import checks, html, metadata, schema, sections, tables
-from .normalize import clean
+from .normalize import clean, norm, simplified
 from .tokens import Token, text_tokens
 
 REPORT_WORDS = re.compile(r"年度报告|工作报告|年报")
@@ -36,7 +36,12 @@ def detect_format(data: bytes, filename: str | None, content_type: str | None) -
         return "pdf"
     if data[:4] == b"PK\x03\x04" and (ext == ".docx" or "wordprocessingml" in ctype or not ext):
         return "docx"
-    if ext in LEGACY_EXT or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or "msword" in ctype:
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2: .doc/.wps/.xls/.et, whatever the name says
+        return "unsupported"
+    head = data[:1024].lstrip().lower()
+    if ext in LEGACY_EXT and (head.startswith((b"<html", b"<!doctype html")) or b"<table" in head):
+        return "html"  # Word "save as web page" published under a .doc name is HTML
+    if ext in LEGACY_EXT or "msword" in ctype:
         return "unsupported"
     if ext in TEXT_EXT or ctype.startswith("text/plain"):
         return "text"
@@ -153,6 +158,8 @@ def fill(report: dict, tokens: list[Token], page_title: str | None) -> None:
     report["checks"] = checks.evaluate(report)
 
 
+# Breadcrumbs and menus ("首页 > 政府信息公开 > 年度报告") name the column, not the report.
+_NAVIGATION = re.compile(r"[>＞»→›]|当前位置|您的位置|^首页")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+(?=\d)")
 
 
@@ -160,8 +167,9 @@ def find_title(head: list[Token], meta: dict, page_title: str | None) -> str | N
     """The report's own heading, else the metadata's 信息名称, else the page <title>."""
     for n, t in enumerate(head[:60]):
         text = _CJK_GAP.sub("", clean(t.text))  # PDF text layers put spaces between 2024 and 年
-        if t.is_text and 6 <= len(text) <= 80 and REPORT_WORDS.search(text) and ":" not in text \
-                and "：" not in text and not any(text.startswith(lab) for lab in metadata.LABELS):
+        if t.is_text and 6 <= len(text) <= 80 and REPORT_WORDS.search(t.norm) and ":" not in text \
+                and "：" not in text and not any(text.startswith(lab) for lab in metadata.LABELS) \
+                and not _NAVIGATION.search(text):
             # A title printed on two lines: "淮安市人民政府" / "2024年政府信息公开工作年度报告".
             if n and re.match(r"(?:19|20)\d{2}\s*年", text):
                 prev = clean(head[n - 1].text)
@@ -171,7 +179,7 @@ def find_title(head: list[Token], meta: dict, page_title: str | None) -> str | N
     for key in _TITLES:
         if meta.get(key):
             return meta[key]
-    if page_title and REPORT_WORDS.search(page_title):
+    if page_title and REPORT_WORDS.search(norm(page_title)):
         return re.split(r"\s*[_|-]\s*", page_title)[0] or page_title
     return None
 
@@ -194,7 +202,11 @@ def find_body(meta: dict, title: str | None) -> str | None:
             return meta[key]
     if not title:
         return None
-    rest = _REPORT_NAME.sub("", clean(title).replace(" ", ""))
+    printed = clean(title).replace(" ", "")
+    # Match on the simplified form (a 1:1 character map) so traditional-script titles work, and cut
+    # the printed title at the same place: the body is returned as printed.
+    m = _REPORT_NAME.search(simplified(printed))
+    rest = printed[: m.start()] if m else printed
     rest = re.sub(r"(?:19|20)\d{2}\s*年度?$", "", rest).strip("—-_ ")
     rest = re.sub(r"^(?:19|20)\d{2}\s*年度?", "", rest).strip("—-_ ")
     return rest or None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 from .normalize import norm
@@ -24,6 +24,7 @@ def schema() -> dict:
     return json.loads(resources.files("parsers").joinpath("report_format.json").read_text("utf-8"))
 
 
+@lru_cache(maxsize=1 << 14)
 def strip_ordinal(label_norm: str) -> str:
     return _ORDINAL_PREFIX.sub("", label_norm)
 
@@ -36,12 +37,12 @@ def core(label: str) -> str:
     return head if len(head) >= 6 else c
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Label:
     key: str
     cores: tuple[str, ...]
 
-    @property
+    @cached_property
     def short(self) -> bool:
         return min(len(c) for c in self.cores) <= SHORT
 

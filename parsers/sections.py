@@ -16,13 +16,16 @@ SECTION_KEYS = ("overview", "proactive_disclosure", "applications", "review_liti
                 "problems_improvements", "other_matters")
 
 # Normalised heading patterns (see report_format.json sections[].title/variants).
+# The numeral is not part of the match: reports without the national tables (before 2019, or
+# written freely) number the same headings differently ("二、存在的主要问题及改进情况").
+_NUM = r"^(?:[一二三四五六七八九十\d]{1,2}[、.]|\([一二三四五六七八九十\d]{1,2}\))?"
 _HEADINGS = {
-    "overview": re.compile(r"^(?:[一1][、.])?总体情况"),
-    "proactive_disclosure": re.compile(r"^(?:[二2][、.])?主动公开政府信息(?:的)?情况"),
-    "applications": re.compile(r"^(?:[三3][、.])?收到和处理政府信息公开申请(?:的)?情况"),
-    "review_litigation": re.compile(r"^(?:[四4][、.])?(?:政府信息公开)?行政复议[、和及]?行政诉讼(?:的)?情况"),
-    "problems_improvements": re.compile(r"^(?:[五5][、.])?(?:政府信息公开工作)?存在的主要问题"),
-    "other_matters": re.compile(r"^(?:[六6][、.])?其他需要报告的事项"),
+    "overview": re.compile(_NUM + r"(?:概述|总体情况)"),
+    "proactive_disclosure": re.compile(_NUM + r"主动公开政府信息(?:的)?情况"),
+    "applications": re.compile(_NUM + r"收到和处理政府信息公开申请(?:的)?情况"),
+    "review_litigation": re.compile(_NUM + r"(?:政府信息公开)?行政复议[、和及]?行政诉讼(?:的)?情况"),
+    "problems_improvements": re.compile(_NUM + r"(?:政府信息公开工作)?存在的(?:主要)?问题"),
+    "other_matters": re.compile(_NUM + r"其他需要报告的事项"),
 }
 _ANCHORS = {
     "proactive_disclosure": re.compile(r"第二十条第"),

@@ -46,23 +46,60 @@ class Extraction:
             self.provenance[path] = where
 
 
-def row_values(tokens: list[Token], i: int, end: int, ncols: int) -> tuple[list[Cell], int]:
-    """Cells printed after the label at ``tokens[i]``; returns them and the index where reading stopped."""
+def row_values(tokens: list[Token], i: int, end: int, ncols: int,
+               profile: frozenset | None = None) -> tuple[list[Cell], int]:
+    """Cells printed after the label at ``tokens[i]``; returns them and the index where reading stopped.
+
+    A label that shares its printed row (table row, or text line with several fields) with values
+    owns exactly that row's cells, blanks included: a blank there is a null in its column.  A label
+    alone on its line (one cell per line) owns the values that follow it up to the next label;
+    blank lines there carry no position, so they are skipped.
+    """
     label = tokens[i]
     grid = label.grid_key()
-    cells: list[Cell] = []
     j = i + 1
     if grid is not None:
+        row: list[Token] = []
         while j < end and tokens[j].grid_key() == grid and not tokens[j].is_text:
-            cells.append(Cell(tokens[j].value, tokens[j]))
+            row.append(tokens[j])
             j += 1
-        if cells:
-            return cells, j
+        if any(t.is_value for t in row) or (row and label.in_table):
+            return [Cell(t.value, t) for t in _columns(row, ncols, profile)], j
+        j = i + 1
+    cells: list[Cell] = []
     while j < end and not tokens[j].is_text:
         if tokens[j].is_value:
             cells.append(Cell(tokens[j].value, tokens[j]))
         j += 1
     return cells, j
+
+
+def _columns(row: list[Token], ncols: int, profile: frozenset | None) -> list[Token]:
+    """The tokens of a printed row that are its ``ncols`` cells, when the row itself says which.
+
+    Exactly ``ncols`` fields: every field is a cell.  Exactly ``ncols`` values among more fields:
+    the blanks are merged-cell fillers or stray cells.  Otherwise the columns where the same table
+    prints values in its other rows decide; failing that, ``fit`` trims and reports.
+    """
+    if len(row) <= ncols:
+        return row
+    values = [t for t in row if t.is_value]
+    if len(values) == ncols:
+        return values
+    if profile:
+        inside = [t for t in row if t.where.get("col") in profile]
+        if len(inside) == ncols:
+            return inside
+    return row
+
+
+def value_columns(tokens: list[Token], span: tuple[int, int]) -> dict:
+    """Per table (or for all text lines of a section): the columns in which values are printed."""
+    cols: dict = {}
+    for t in tokens[span[0]:span[1]]:
+        if t.is_value and t.value.number is not None and "col" in t.where:
+            cols.setdefault(t.where.get("table", "line"), set()).add(t.where["col"])
+    return {k: frozenset(v) for k, v in cols.items()}
 
 
 def fit(cells: list[Cell], ncols: int, what: str, warnings: list[str], total_check=None) -> list[Cell]:
@@ -100,6 +137,7 @@ def applications(tokens: list[Token], span: tuple[int, int], version: str, out: 
     pointer = 0
     found = 0
     seen: set[str] = set()
+    profiles = value_columns(tokens, span)
     i = start
     while i < end:
         t = tokens[i]
@@ -120,7 +158,7 @@ def applications(tokens: list[Token], span: tuple[int, int], version: str, out: 
             continue
         row = rows[match]
         pointer = match + 1
-        cells, j = row_values(tokens, i, end, len(cols))
+        cells, j = row_values(tokens, i, end, len(cols), profiles.get(t.where.get("table", "line")))
         cells = fit(cells, len(cols), f"applications.{row.key}", out.warnings, _row_total_ok)
         for col, cell in zip(cols, cells, strict=True):
             out.put(f"applications.{row.key}.{col}", cell, cell.value.number if cell.value else None)
@@ -185,6 +223,33 @@ def _header_columns(header: str, item_key: str) -> list[tuple[schema.Column, str
     return chosen
 
 
+def _header_texts(header: list[Token]) -> list[str]:
+    """The header read along rows, and (when it spans several grid rows) down each column.
+
+    Editors split a header row in two ("本年新" over "制作数量"); reading down the columns joins
+    each label again.  "信息内容" is the row-label column's head, not a value column.
+    """
+    texts = ["".join(t.norm for t in header)]
+    rows = {t.grid_key() for t in header}
+    if len(rows) > 1 and all("col" in t.where for t in header):
+        by_col: dict[int, str] = {}
+        for t in header:
+            by_col[t.where["col"]] = by_col.get(t.where["col"], "") + t.norm
+        texts.append("".join(by_col[c] for c in sorted(by_col)))
+    return [x.replace("信息内容", "", 1) for x in texts]
+
+
+def _item_columns(item: schema.Item, header: list[Token], warnings: list[str]) -> list[tuple[schema.Column, str]]:
+    """The item's value columns in printed order; template order (reported) unless the header names them all."""
+    wanted = {c.key for c in item.columns}
+    for text in _header_texts(header) if header else [""]:
+        columns = [(c, h) for c, h in _header_columns(text, item.key) if c.key in wanted]
+        if sorted(c.key for c, _ in columns) == sorted(wanted):
+            return columns
+    warnings.append(f"proactive_disclosure.{item.key}: header not recognised; template column order used")
+    return [(c, c.labels[-1]) for c in item.columns]
+
+
 def _amount(value: Value | None, header_text: str, path: str, out: Extraction) -> tuple[Decimal | None, str | None]:
     """Money normalised to 万元: the unit comes from the cell, else the header, else it is flagged."""
     if value is None or value.number is None:
@@ -206,7 +271,7 @@ def proactive_disclosure(tokens: list[Token], span: tuple[int, int], version: st
     items = schema.disclosure_items(version)
     start, end = span
     item: schema.Item | None = None
-    header: list[str] = []
+    header: list[Token] = []
     columns: list[tuple[schema.Column, str]] | None = None
     found = 0
     i = start
@@ -223,26 +288,21 @@ def proactive_disclosure(tokens: list[Token], span: tuple[int, int], version: st
             header, columns = [], None
             i += 1
             continue
-        if item is None:
-            i += 1
-            continue
         if t.norm.startswith("信息内容"):
-            header = [t.norm[4:]]
+            header = [t]
             columns = None
             i += 1
             continue
-        row = _match_row(item, t.norm)
+        owner, row = _find_row(items, item, t.norm)
         if row is None:
-            if columns is None:
-                header.append(t.norm)
+            if columns is None and (item is not None or header):
+                header.append(t)
             i += 1
             continue
+        if owner is not item:  # the caption row is missing: the row label says which item this is
+            item, columns = owner, None
         if columns is None:
-            columns = [(c, h) for c, h in _header_columns("".join(header), item.key)
-                       if any(c.key == ic.key for ic in item.columns)]
-            if not columns:
-                columns = [(c, c.labels[-1]) for c in item.columns]
-                out.warnings.append(f"proactive_disclosure.{item.key}: header not recognised; template column order used")
+            columns = _item_columns(item, header, out.warnings)
         cells, j = row_values(tokens, i, end, len(columns))
         cells = fit(cells, len(columns), f"proactive_disclosure.{item.key}.{row.key}", out.warnings)
         for (col, head), cell in zip(columns, cells, strict=True):
@@ -263,6 +323,21 @@ def proactive_disclosure(tokens: list[Token], span: tuple[int, int], version: st
                 if c.key not in node:
                     out.put(path, Cell(None, None), None)
     return found
+
+
+def _find_row(items: dict[str, schema.Item], current: schema.Item | None,
+              token_norm: str) -> tuple[schema.Item | None, schema.Label | None]:
+    """The row a label names: in the current item first, else in whichever item has it."""
+    if current is not None:
+        row = _match_row(current, token_norm)
+        if row is not None:
+            return current, row
+    for it in items.values():
+        if it is not current:
+            row = _match_row(it, token_norm)
+            if row is not None:
+                return it, row
+    return None, None
 
 
 def _match_row(item: schema.Item, token_norm: str) -> schema.Label | None:

@@ -72,3 +72,36 @@ def test_html_mutation_as_html():
         for _ in range(20):
             report = parse_bytes(mutate(page.encode(), rng), filename="x.html")
             assert report["status"] in ("ok", "partial", "error")
+
+
+def _generated(fmt: str) -> bytes:
+    """A DOCX or PDF made by the round-trip renderers (python-docx / reportlab), fixed seed."""
+    from nianbao.portal import formats
+    from nianbao.portal.render import random_report
+
+    return formats.render_as(random_report(random.Random(5), "2021"), fmt, "x")[0]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_mutated_and_truncated_generated_files(fmt):
+    """Zip/PDF structure damaged anywhere: a report with a status, never an exception."""
+    rng = random.Random(31 if fmt == "docx" else 37)
+    data = _generated(fmt)
+    cuts = [0, 4, 30, len(data) // 3, len(data) // 2, len(data) - 22, len(data) - 1]
+    samples = [data[:c] for c in cuts] + [mutate(data, rng) for _ in range(25)]
+    for sample in samples:
+        report = parse_bytes(sample, filename=f"report.{fmt}")
+        assert report["status"] in ("ok", "partial", "error")
+        assert report["template_version"] in ("2019", "2021", "none")
+        if report["status"] == "error":
+            assert report["errors"]
+
+
+@pytest.mark.parametrize("name", ["report.doc", "report.wps", "report.xls", "report.et"])
+def test_legacy_office_files_are_unsupported_not_crashes(name):
+    rng = random.Random(3)
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(rng.randrange(256) for _ in range(2000))
+    for data in (ole, ole[:9], b"", mutate(ole, rng)):
+        report = parse_bytes(data, filename=name)
+        assert report["status"] == "unsupported_format"
+        assert report["errors"]
