@@ -26,11 +26,13 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
     Portals that declare UTF-8 but send GBK exist; w3lib falls back sensibly.
     """
     _, text = html_to_unicode(content_type or "", data)
-    if text.count("\ufffd") > 20 and b"charset" not in data[:2048].lower():
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            pass
+    if text.count("\ufffd") > 20:
+        # The declared charset is wrong (or missing): a strict decode that succeeds is the truth.
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
     return text
 
 
@@ -104,11 +106,20 @@ def _has_block(el: etree._Element) -> bool:
     return any(isinstance(d.tag, str) and d.tag in BLOCK for d in el.iterdescendants())
 
 
+class _Enough(Exception):
+    """The caller asked for the first tokens only (the metadata block): stop walking the page."""
+
+
 class _Emitter:
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
         self.tokens: list[Token] = []
         self.tables = 0
         self.blocks = 0
+        self.limit = limit
+
+    def _full(self) -> None:
+        if self.limit is not None and len(self.tokens) >= self.limit:
+            raise _Enough
 
     def loose(self, text: str | None) -> None:
         """Text outside tables: each line (split by <br> or newlines) is a paragraph."""
@@ -119,6 +130,7 @@ class _Emitter:
             if line:
                 self.tokens.append(Token(line, {"block": self.blocks}))
                 self.blocks += 1
+                self._full()
 
     def element(self, el: etree._Element) -> None:
         if not isinstance(el.tag, str) or el.tag in SKIP:
@@ -166,6 +178,7 @@ class _Emitter:
                     if colspan > 1:
                         where["colspan"] = colspan
                     self.tokens.append(Token(_text(cell), where, in_table=True))
+                    self._full()
                 col += colspan
 
 
@@ -196,10 +209,14 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def html_tokens(root: etree._Element) -> list[Token]:
+def html_tokens(root: etree._Element, limit: int | None = None) -> list[Token]:
+    """The page as tokens in reading order; with ``limit``, only the first ones (cheap on big pages)."""
     body = root.find("body")
-    emitter = _Emitter()
-    emitter.element(body if body is not None else root)
+    emitter = _Emitter(limit)
+    try:
+        emitter.element(body if body is not None else root)
+    except _Enough:
+        pass
     return emitter.tokens
 
 

@@ -222,7 +222,8 @@ def page_metadata(data: bytes, content_type: str | None = None) -> dict[str, str
     root = html.parse_tree(html.decode_html(data, content_type))
     if root is None:
         return {}
-    tokens = html.html_tokens(root)
+    # The block sits at the top: the first tokens are enough, and the report's tables are not walked.
+    tokens = html.html_tokens(root, limit=metadata.MAX_SCAN)
     spans = sections.spans(tokens)
     first = min((s for s, _ in spans.values()), default=len(tokens))
     return metadata.extract(tokens, stop=first if first > 0 else None)

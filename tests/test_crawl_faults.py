@@ -66,3 +66,12 @@ def test_mislabelled_charset_is_archived_byte_exact(crawled):
         assert "utf-8" in rec.content_type.lower()
         body = archive.read_body(rec)
     assert fault.report["issuing_body"].encode("gbk") in body
+
+
+def test_mislabelled_charset_still_parses(crawled):
+    portal, data, _ = crawled
+    fault = next(f for f in portal.faults if f.kind == "mislabeled_charset")
+    db = sqlite_utils.Database(data / "nianbao.db")
+    (row,) = db["reports"].rows_where("url = ?", [fault.url])
+    assert (row["parse_status"], row["template_version"], row["issuing_body"]) == (
+        "ok", fault.report["template_version"], fault.report["issuing_body"])
