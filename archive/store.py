@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import fcntl
+import gzip
 import hashlib
 import io
 import json
@@ -35,6 +36,7 @@ from . import index
 from .index import StoredRecord
 
 OPEN_SUFFIX = ".open"
+GZIP_LEVEL = 6
 MAX_FILE_BYTES = 1 << 30
 SOFTWARE = "nianbao (https://github.com/nianbao/nianbao) with warcio"
 # Scrapy hands over de-chunked bodies: keep the header for the record, under a name
@@ -123,12 +125,19 @@ class Archive:
         path = self.warc_dir / f"{self._name}{OPEN_SUFFIX}"
         self._file = open(path, "xb")
         fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._writer = WARCWriter(self._file, gzip=True)
+        self._writer = WARCWriter(io.BytesIO(), gzip=False)  # builds records; _write stores them
         info = self._writer.create_warcinfo_record(
             self._name, {"software": SOFTWARE, "format": "WARC File Format 1.0",
                          "description": "government information disclosure annual reports"})
-        self._writer.write_record(info)
+        self._write(info)
         self._sync_and_index(lambda: None)
+
+    def _write(self, record) -> None:
+        """One record as one gzip member (the WARC convention), at a level that costs a third of
+        warcio's level 9 for nearly the same size."""
+        buf = io.BytesIO()
+        WARCWriter(buf, gzip=False).write_record(record)
+        self._file.write(gzip.compress(buf.getvalue(), compresslevel=GZIP_LEVEL, mtime=0))
 
     def _close_file(self) -> None:
         if self._file is None:
@@ -204,7 +213,7 @@ class Archive:
                 http_headers=http_headers, warc_headers_dict=warc_headers)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         offset = self._file.tell()
-        w.write_record(record)
+        self._write(record)
         length = self._file.tell() - offset
         if request_headers is not None:
             path = final_url.split("/", 3)[3] if final_url.count("/") >= 3 else ""
@@ -212,7 +221,7 @@ class Archive:
                 final_url, "request",
                 http_headers=StatusAndHeaders(f"{method} /{path} {protocol}", request_headers, is_http_request=True),
                 warc_headers_dict={"WARC-Date": _http_date(fetched_at), "WARC-Concurrent-To": record_id})
-            w.write_record(req)
+            self._write(req)
         stored = StoredRecord(
             record_id=record_id, url=url, final_url=final_url, status=status, sha256=sha256,
             payload_digest=payload_digest, fetched_at=fetched_at.astimezone(UTC).isoformat(),
@@ -241,7 +250,7 @@ class Archive:
             warc_headers_dict={"WARC-Date": _http_date(now), "WARC-Refers-To": record_id})
         metadata_id = record.rec_headers.get_header("WARC-Record-ID")
         offset = self._file.tell()
-        self._writer.write_record(record)
+        self._write(record)
         length = self._file.tell() - offset
         self._sync_and_index(lambda: self.db.execute(
             "insert into metadata values (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -264,7 +273,7 @@ class Archive:
             warc_content_type="application/json", warc_headers_dict={"WARC-Date": _http_date(now)})
         event_id = record.rec_headers.get_header("WARC-Record-ID")
         offset = self._file.tell()
-        self._writer.write_record(record)
+        self._write(record)
         length = self._file.tell() - offset
         self._sync_and_index(lambda: self.db.execute(
             "insert into events values (?, ?, ?, ?, ?, ?, ?, ?)",
