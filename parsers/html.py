@@ -8,6 +8,8 @@ each printed cell is emitted once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
@@ -111,14 +113,17 @@ class _Enough(Exception):
 
 
 class _Emitter:
-    def __init__(self, limit: int | None = None) -> None:
+    def __init__(self, limit: int | None = None, until: Callable[[Token], bool] | None = None) -> None:
         self.tokens: list[Token] = []
         self.tables = 0
         self.blocks = 0
         self.limit = limit
+        self.until = until
 
     def _full(self) -> None:
         if self.limit is not None and len(self.tokens) >= self.limit:
+            raise _Enough
+        if self.until is not None and self.until(self.tokens[-1]):
             raise _Enough
 
     def loose(self, text: str | None) -> None:
@@ -209,10 +214,15 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def html_tokens(root: etree._Element, limit: int | None = None) -> list[Token]:
-    """The page as tokens in reading order; with ``limit``, only the first ones (cheap on big pages)."""
+def html_tokens(root: etree._Element, limit: int | None = None,
+                until: Callable[[Token], bool] | None = None) -> list[Token]:
+    """The page as tokens in reading order.
+
+    ``limit`` and ``until`` (a token that ends the walk, itself included) let a caller that
+    needs only the top of the page, such as the metadata block, skip the report's tables.
+    """
     body = root.find("body")
-    emitter = _Emitter(limit)
+    emitter = _Emitter(limit, until)
     try:
         emitter.element(body if body is not None else root)
     except _Enough:

@@ -223,7 +223,7 @@ def page_metadata(data: bytes, content_type: str | None = None) -> dict[str, str
     if root is None:
         return {}
     # The block sits at the top: the first tokens are enough, and the report's tables are not walked.
-    tokens = html.html_tokens(root, limit=metadata.MAX_SCAN)
+    tokens = html.html_tokens(root, limit=metadata.MAX_SCAN, until=sections.is_heading)
     spans = sections.spans(tokens)
     first = min((s for s, _ in spans.values()), default=len(tokens))
     return metadata.extract(tokens, stop=first if first > 0 else None)

@@ -35,6 +35,12 @@ _ANCHORS = {
 MAX_HEADING = 40
 
 
+def is_heading(token: Token) -> bool:
+    """Does this token open one of the six sections (by its wording)?"""
+    return (token.is_text and len(token.norm) <= MAX_HEADING
+            and any(p.search(token.norm) for p in _HEADINGS.values()))
+
+
 def locate(tokens: list[Token]) -> dict[str, int]:
     """Index of the first token of each section found, in document order."""
     found: dict[str, int] = {}
