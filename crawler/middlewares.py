@@ -113,12 +113,8 @@ class SkipArchivedMiddleware:
         return None
 
 
-class StopRedirectLoopsMiddleware:
-    """Stop a redirect chain that comes back to a URL it visited, and record it as a failure.
-
-    Sits above RedirectMiddleware (600), which would otherwise follow A→B→A up to
-    REDIRECT_MAX_TIMES and then drop the request without a trace in the crawl log.
-    """
+class _FailureRecorder:
+    """Middlewares that write final failures to the archive's crawl log."""
 
     def __init__(self, crawler) -> None:
         self.archive = archive_for(crawler)
@@ -128,6 +124,25 @@ class StopRedirectLoopsMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+    def _record(self, request: Request, kind: str, reason: str, status: int | None = None,
+                url: str | None = None) -> None:
+        host = urlsplit(request.url).hostname
+        self.stats.inc_value(f"nianbao/{kind}")
+        self.stats.inc_value(f"nianbao/host/{host}/errors")
+        self.archive.add_event(kind, url=url or request.url, data={
+            "crawl_id": self.crawl_id, "reason": reason, "status": status,
+            "request_kind": request.meta.get("nianbao_kind"),
+            "referer": (request.headers.get("Referer") or b"").decode("latin-1") or None,
+            "retries": request.meta.get("retry_times", 0)})
+
+
+class StopRedirectLoopsMiddleware(_FailureRecorder):
+    """Stop a redirect chain that comes back to a URL it visited, and record it as a failure.
+
+    Sits above RedirectMiddleware (600), which would otherwise follow A→B→A up to
+    REDIRECT_MAX_TIMES and then drop the request without a trace in the crawl log.
+    """
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         location = response.headers.get("Location")
@@ -136,36 +151,14 @@ class StopRedirectLoopsMiddleware:
         target = urljoin(request.url, location.decode("latin-1"))
         visited = [*request.meta.get("redirect_urls", []), request.url]
         if target in visited:
-            host = urlsplit(request.url).hostname
-            self.stats.inc_value("nianbao/failure")
-            self.stats.inc_value(f"nianbao/host/{host}/errors")
-            self.archive.add_event("failure", url=visited[0], data={
-                "crawl_id": self.crawl_id, "reason": f"redirect loop: {' -> '.join([*visited, target])}",
-                "status": response.status, "request_kind": request.meta.get("nianbao_kind"), "retries": 0})
+            self._record(request, "failure", f"redirect loop: {' -> '.join([*visited, target])}",
+                         response.status, url=visited[0])
             raise IgnoreRequest(f"redirect loop at {request.url}")
         return response
 
 
-class RecordFailuresMiddleware:
+class RecordFailuresMiddleware(_FailureRecorder):
     """Write every final failure (after retries) to the archive as a ``failure`` or ``blocked`` event."""
-
-    def __init__(self, crawler) -> None:
-        self.archive = archive_for(crawler)
-        self.crawl_id = crawler.nianbao_crawl_id
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def _record(self, request: Request, kind: str, reason: str, status: int | None = None) -> None:
-        host = urlsplit(request.url).hostname
-        self.stats.inc_value(f"nianbao/{kind}")
-        self.stats.inc_value(f"nianbao/host/{host}/errors")
-        self.archive.add_event(kind, url=request.url, data={
-            "crawl_id": self.crawl_id, "reason": reason, "status": status, "request_kind": request.meta.get("nianbao_kind"),
-            "referer": (request.headers.get("Referer") or b"").decode("latin-1") or None,
-            "retries": request.meta.get("retry_times", 0)})
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         if response.status in BLOCK_STATUSES or (

@@ -14,7 +14,7 @@ import json
 from functools import cache
 from importlib import resources
 
-from .render import Table, applications_table, disclosure_tables, review_table, section_titles
+from .render import Table, applications_table, disclosure_tables, place, review_table, section_titles
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Narrow Word cells wrap these headers; the line break is in the file as in real reports.
@@ -35,18 +35,8 @@ def huaian_report() -> dict:
 
 def _grid(table: Table) -> tuple[list[tuple[int, int, object]], int]:
     """(row, column, cell) of every cell on the grid, and the grid's width."""
-    placed, occupied, width = [], set(), 0
-    for r, row in enumerate(table):
-        col = 0
-        for cell in row:
-            while (r, col) in occupied:
-                col += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    occupied.add((r + dr, col + dc))
-            placed.append((r, col, cell))
-            col += cell.colspan
-            width = max(width, col)
+    placed = [(r, col, cell) for r, row in enumerate(place(table)) for col, cell in row]
+    width = max((col + cell.colspan for _, col, cell in placed), default=0)
     return placed, width
 
 

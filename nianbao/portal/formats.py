@@ -30,7 +30,7 @@ import lxml.html
 from lxml import etree
 
 from . import render
-from .render import Cell, Table
+from .render import Table, place
 
 TEXT_VARIANTS = ("pipe", "tab", "markdown", "cell_lines", "paragraph_cells", "lone_pipe")
 HTML_VARIANTS = (*render.STYLES, "nested", "nbsp", "split_labels", "split_header", "stray_cells",
@@ -86,24 +86,6 @@ def document(report: dict) -> list[str | Table]:
     out.append(titles["other_matters"])
     prose("other_matters")
     return out
-
-
-def place(table: Table) -> list[list[tuple[int, Cell]]]:
-    """Each printed cell with its grid column, rowspan/colspan resolved."""
-    occupied: set[tuple[int, int]] = set()
-    placed = []
-    for r, row in enumerate(table):
-        col, out = 0, []
-        for cell in row:
-            while (r, col) in occupied:
-                col += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    occupied.add((r + dr, col + dc))
-            out.append((col, cell))
-            col += cell.colspan
-        placed.append(out)
-    return placed
 
 
 def expand(table: Table) -> list[list[str]]:

@@ -173,14 +173,10 @@ def review_table(report: dict) -> Table:
     ]
 
 
-def split_table(table: Table, at: int) -> tuple[Table, Table]:
-    """Cut a table before row ``at`` as an editor does at a page break.
-
-    Cells spanning the cut are shortened in the first part and continued by an
-    empty cell of the same width in the second, so both parts stay rectangular.
-    """
-    placed: list[list[tuple[int, Cell]]] = []  # per row: (grid column, cell)
+def place(table: Table) -> list[list[tuple[int, Cell]]]:
+    """Each printed cell with its grid column, rowspan/colspan resolved (per row)."""
     occupied: set[tuple[int, int]] = set()
+    placed = []
     for r, row in enumerate(table):
         col, out = 0, []
         for cell in row:
@@ -192,6 +188,16 @@ def split_table(table: Table, at: int) -> tuple[Table, Table]:
             out.append((col, cell))
             col += cell.colspan
         placed.append(out)
+    return placed
+
+
+def split_table(table: Table, at: int) -> tuple[Table, Table]:
+    """Cut a table before row ``at`` as an editor does at a page break.
+
+    Cells spanning the cut are shortened in the first part and continued by an
+    empty cell of the same width in the second, so both parts stay rectangular.
+    """
+    placed = place(table)
     first: Table = []
     carry: list[tuple[int, Cell]] = []
     for r in range(at):
