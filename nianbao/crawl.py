@@ -53,7 +53,7 @@ def flush_job(redis_url: str, job: str) -> int:
 
 def run_crawl(urls: list[str], data_dir: Path, overrides: dict | None = None) -> dict:
     """Crawl the start URLs into ``data_dir/archive``; returns the crawl's stats."""
-    process = CrawlerProcess(project_settings(data_dir, overrides), install_root_handler=True)
+    process = CrawlerProcess(project_settings(data_dir, overrides))
     crawler = process.create_crawler("portal")
     process.crawl(crawler, start_urls=urls)
     process.start()

@@ -43,8 +43,13 @@ def summary(db: Path) -> str:
         rows = con.execute(
             "select coalesce(template_version, '?'), coalesce(parse_status, '?'), count(*) from reports "
             "group by 1, 2 order by 1, 2").fetchall()
+        checks = con.execute("select coalesce(checks_status, 'no tables'), count(*) from reports "
+                             "group by 1 order by 1").fetchall()
+        failures = con.execute("select count(*) from crawl_failures").fetchone()[0]
     finally:
         con.close()
     lines = [f"{db}: {total} reports"]
     lines += [f"  template {v}, {s}: {n}" for v, s, n in rows]
+    lines.append("  consistency checks: " + ", ".join(f"{s} {n}" for s, n in checks))
+    lines.append(f"  crawl failures: {failures}")
     return "\n".join(lines)
