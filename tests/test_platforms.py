@@ -1,0 +1,92 @@
+"""Platform adapters on frozen copies of real portal pages (city-scrapers style)."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import FIXTURES
+from scrapy.http import HtmlResponse, Request, TextResponse
+
+from crawler import platforms
+from crawler.classify import is_attachment, is_report_column, is_report_title, is_section_link
+
+HANDAN_LIST = "http://hdzfxxgk.hd.gov.cn/zfwj/jinqixxgk/index.html"
+
+
+def response(url: str, body: bytes, cls=HtmlResponse, **kw) -> TextResponse:
+    return cls(url=url, body=body, encoding="utf-8", request=Request(url, **kw))
+
+
+def test_real_trs_list_page_paginates_to_every_index_page():
+    page = platforms.list_page(response(HANDAN_LIST, (FIXTURES / "real" / "handan_trs_list_page_2020.saved.html")
+                                        .read_bytes()))
+    assert page.platform == "trs"
+    urls = {r.url for r in page.requests}
+    expected = {f"http://hdzfxxgk.hd.gov.cn/zfwj/jinqixxgk/index_{n}.html" for n in range(1, 56)}
+    assert expected <= urls  # var countPage=56: index.html (this page) and index_1 … index_55
+    assert HANDAN_LIST not in urls
+    titles = dict((url, title) for title, url in page.entries)
+    detail = "http://hdzfxxgk.hd.gov.cn/gszbm/auto23716/202008/t20200805_1353179.html"
+    assert titles[detail].startswith("邯郸市教育局关于印发")
+    # Not an annual-report column: nothing on it is a report.
+    assert not [t for t in titles.values() if is_report_title(t)]
+
+
+def test_hanweb_records_and_dataproxy_groups():
+    html = """<div id="4567"><script type="text/xml"><datastore>
+      <nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=12&path=/&columnid=4321&unitid=4567&webname=%E8%B4%A2%E6%94%BF%E5%B1%80&permissiontype=0"></a>]]></nextgroup>
+      <recordset><record><![CDATA[<li><a href="/art/2024/1/20/art_4321_1.html" title="东湖区财政局2023年政府信息公开工作年度报告">…</a></li>]]></record>
+      <record><![CDATA[<li><a href="/art/2023/3/2/art_4321_2.html" title="关于印发2023年政务公开工作要点的通知">…</a></li>]]></record>
+      </recordset></datastore></script></div>
+      <script language="javascript" src="/module/web/jpage/jpage.js"></script>
+      <script>jpage({perPage:2, totalRecord:7, groupSize:3});</script>""".encode()
+    page = platforms.list_page(response("http://x.gov.cn/col/col4321/index.html", html))
+    assert page.platform == "hanweb"
+    assert [t for t, _ in page.entries if is_report_title(t)] == ["东湖区财政局2023年政府信息公开工作年度报告"]
+    (post,) = page.requests  # records 3–7 in one group of three pages
+    assert post.method == "POST" and "startrecord=3&endrecord=7&perpage=2" in post.url
+    form = dict(kv.split("=", 1) for kv in post.body.decode().split("&"))
+    assert form["columnid"] == "4321" and form["unitid"] == "4567" and form["webid"] == "12"
+
+
+def test_gkmlpt_app_shell_and_json_api():
+    shell = b"<html><script>window._CONFIG = { SID: '755999', TYPE: 'gkmlpt' };</script></html>"
+    page = platforms.list_page(response("http://x.gov.cn/wsjkj/gkmlpt/index#2811", shell))
+    assert page.platform == "gkmlpt"
+    assert [r.url for r in page.requests] == ["http://x.gov.cn/wsjkj/gkmlpt/api/all/2811?page=1&sid=755999"]
+    api = {"total": 5, "articles": [
+        {"title": "东湖区卫生健康局2024年政府信息公开工作年度报告", "url": "http://x.gov.cn/wsjkj/gkmlpt/content/post_1.html"},
+        {"title": "卫生健康工作要点", "url": "http://x.gov.cn/wsjkj/gkmlpt/content/post_2.html"}]}
+    page = platforms.list_page(response("http://x.gov.cn/wsjkj/gkmlpt/api/all/2811?page=1&sid=755999",
+                                        json.dumps(api).encode(), cls=TextResponse))
+    assert len(page.entries) == 2
+    assert [r.url.rsplit("?", 1)[1] for r in page.requests] == ["page=2&sid=755999", "page=3&sid=755999"]
+
+
+def test_a_page_that_only_links_to_gkmlpt_is_not_a_gkmlpt_list():
+    page = b'<html><a href="/wsjkj/gkmlpt/index">gkmlpt</a> <a href="/x/">\xe4\xb8\x8b\xe4\xb8\x80\xe9\xa1\xb5</a></html>'
+    assert platforms.detect(response("http://x.gov.cn/xxgk/", page)) == "generic"
+
+
+def test_titles_reports_columns_and_sections():
+    reports = ["2023年政府信息公开工作年度报告", "XX区2022年度政府信息公开工作报告",
+               "政府信息公开工作年度报告（二〇二一年）", "某某街道办事处2020年政府信息公开年报"]
+    not_reports = ["关于开展政府信息公开工作年度报告编制的通知", "2023年政务公开工作要点", "政府信息公开指南",
+                   "2022年度部门决算公开", "政府信息公开年报"]
+    assert all(is_report_title(t) for t in reports)
+    assert not any(is_report_title(t) for t in not_reports)
+    assert is_report_column("政府信息公开年报") and is_report_column("年度报告")
+    assert not is_report_column("2023年政府信息公开工作年度报告")
+    assert is_section_link("部门信息公开") and not is_section_link("政府信息公开指南")
+    assert is_attachment("http://x.gov.cn/a/2024年报.pdf") and not is_attachment("http://x.gov.cn/a.html")
+
+
+def test_real_trs_detail_page_metadata_as_printed():
+    from parsers import page_metadata
+
+    got = page_metadata((FIXTURES / "real" / "handan_trs_detail_page_2020.saved.html").read_bytes(),
+                        "text/html; charset=utf-8")
+    assert got == {"索引号": "000014348/2020-35147", "发布机构": "邯郸市教育局",
+                   "名称": "邯郸市教育局关于印发《全市教育系统安全专项整治三年行动实施方案》的通知",
+                   "文号": "无", "主题分类": "教育", "发布日期": "2020年08月02日"}
+    # 主题词, 成文日期 and 有效期 are commented out in the HTML: not shown, so not metadata.
