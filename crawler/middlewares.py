@@ -87,7 +87,13 @@ class SkipArchivedMiddleware:
         self.archive = archive_for(crawler)
         self.stats = crawler.stats
         self.refresh = crawler.settings.getbool("NIANBAO_REFRESH")
-        self.known = {"report": self.archive.complete_urls("report"), "attachment": self.archive.complete_urls()}
+        archived = self.archive.complete_urls()
+        described = self.archive.complete_urls("report")
+        # A report page is done when it and every attachment it links are archived: a crawl killed
+        # between the page and its PDF fetches the page again to reach the PDF.
+        done = {r.url for r in self.archive.records(kind="report") if r.url in described
+                and all(a in archived for a in r.page_metadata.get("attachments") or [])}
+        self.known = {"report": done, "attachment": archived}
 
     @classmethod
     def from_crawler(cls, crawler):

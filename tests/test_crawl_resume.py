@@ -107,3 +107,28 @@ def test_refresh_keeps_revisions_and_asks_conditionally(tmp_path):
     (granted,) = db["applications"].rows_where("report_id = ? and row_key = 'granted'", [row["id"]])
     assert granted["total"] == revised.report["applications"]["granted"]["total"]
     assert db["reports"].count == len(portal.reports)
+
+
+def test_a_report_whose_attachment_is_missing_is_fetched_again(tmp_path):
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import SkipArchivedMiddleware
+
+    with Archive(tmp_path / "archive") as archive:
+        for name, attachments in (("done", ["http://gov.test/a.pdf"]), ("killed", ["http://gov.test/b.pdf"])):
+            rec = archive.write_response(url=f"http://gov.test/{name}.html", status=200,
+                                         headers=[("Content-Type", "text/html")], body=name.encode())
+            archive.add_metadata(rec.record_id, kind="report", page_metadata={"attachments": attachments})
+        archive.write_response(url="http://gov.test/a.pdf", status=200, headers=[], body=b"%PDF-1.4 a")
+    crawler = get_crawler(settings_dict={"NIANBAO_DATA": str(tmp_path)})
+    mw = SkipArchivedMiddleware.from_crawler(crawler)
+    try:
+        with pytest.raises(IgnoreRequest):
+            mw.process_request(Request("http://gov.test/done.html", meta={"nianbao_kind": "report"}))
+        assert mw.process_request(Request("http://gov.test/killed.html", meta={"nianbao_kind": "report"})) is None
+        with pytest.raises(IgnoreRequest):
+            mw.process_request(Request("http://gov.test/a.pdf", meta={"nianbao_kind": "attachment"}))
+    finally:
+        crawler.nianbao_archive.close()
