@@ -1,0 +1,49 @@
+"""The command line as users meet it: --help everywhere, one clear line for every user error."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_cli
+
+COMMANDS = ("crawl", "build", "serve", "parse", "demo")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = run_cli(command, "--help")
+    assert result.returncode == 0 and "Usage: " in result.stdout and "--help" in result.stdout
+
+
+def one_line_error(result) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines, "no error message"
+    return lines[-1]
+
+
+def test_bad_urls(tmp_path):
+    assert "not an http(s) URL" in one_line_error(run_cli("crawl", "ftp://x", "--data", str(tmp_path)))
+    assert "not an http(s) URL" in one_line_error(run_cli("crawl", "nonsense", "--data", str(tmp_path)))
+
+
+def test_no_start_url_or_portal(tmp_path):
+    assert "--portal" in one_line_error(run_cli("crawl", "--data", str(tmp_path)))
+    assert "no portal named" in one_line_error(run_cli("crawl", "--portal", "不存在的机关", "--data", str(tmp_path)))
+
+
+def test_unwritable_data_dir(tmp_path):
+    blocker = tmp_path / "file"  # a path below a file cannot be created, even by root
+    blocker.write_text("x")
+    for command in (("demo", "--no-serve"), ("crawl", "http://127.0.0.1:9/")):
+        assert "not writable" in one_line_error(run_cli(*command, "--data", str(blocker / "sub")))
+
+
+def test_build_and_serve_without_data(tmp_path):
+    assert "no archive" in one_line_error(run_cli("build", "--data", str(tmp_path)))
+    assert "no database" in one_line_error(run_cli("serve", "--data", str(tmp_path)))
+
+
+def test_bad_settings_and_options(tmp_path):
+    assert "NAME=VALUE" in one_line_error(run_cli("crawl", "http://127.0.0.1:9/", "-s", "oops", "--data", str(tmp_path)))
+    assert "Invalid value" in one_line_error(run_cli("build", "--workers", "0", "--data", str(tmp_path)))
