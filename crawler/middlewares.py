@@ -59,11 +59,16 @@ class ArchiveResponsesMiddleware:
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         first_url = (request.meta.get("redirect_urls") or [request.url])[0]
+        headers = _headers(response.headers)
+        if "playwright" in response.flags:  # scrapy-playwright: the browser's DOM, not the server's bytes
+            headers = [("X-Archive-Orig-Content-Length" if k.lower() == "content-length" else k, v)
+                       for k, v in headers]
+            headers.append(("X-Nianbao-Rendered", "chromium"))
         rec = self.archive.write_response(
             url=first_url if response.status // 100 != 3 else request.url,
             final_url=response.url,
             status=response.status,
-            headers=_headers(response.headers),
+            headers=headers,
             body=response.body,
             fetched_at=datetime.now(UTC),
             request_headers=_headers(request.headers),

@@ -62,10 +62,14 @@ def cli() -> None:
                    "`nianbao crawl` processes through this Redis server (redis://host:6379/0).")
 @click.option("--job", default="default", show_default=True, help="Name of the distributed crawl to join.")
 @click.option("--fresh", is_flag=True, help="With --redis: forget the job's queue and seen URLs first.")
+@click.option("--render-js", "render_js", metavar="TARGETS",
+              help="Also load list pages in Chromium, for lists built by JavaScript: 1 for every portal, "
+                   "or hosts/URL prefixes, comma-separated. Needs Debian's chromium.")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy setting, as `scrapy crawl -s` does (repeatable).")
 def crawl(urls: tuple[str, ...], portals: tuple[str, ...], all_portals: bool, data: str, delay: float | None,
-          refresh: bool, redis_url: str | None, job: str, fresh: bool, settings: tuple[str, ...]) -> None:
+          refresh: bool, redis_url: str | None, job: str, fresh: bool, render_js: str | None,
+          settings: tuple[str, ...]) -> None:
     """Crawl portal start URLs (home page, 信息公开 section or the 年报 column) and archive
     every response as WARC under DATA/archive.
 
@@ -99,12 +103,16 @@ def crawl(urls: tuple[str, ...], portals: tuple[str, ...], all_portals: bool, da
         except Exception as exc:  # redis raises its own ConnectionError family
             raise click.ClickException(f"cannot reach Redis at {redis_url}: {exc}") from None
         overrides.update(distributed_settings(redis_url, job))
+    if render_js:
+        from crawler.rendering import rendering_settings
+
+        overrides.update(rendering_settings())
     for item in settings:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise click.ClickException(f"--set expects NAME=VALUE, got {item!r}")
         overrides[name.strip()] = value
-    stats = run_crawl(list(urls), data_dir, overrides)
+    stats = run_crawl(list(urls), data_dir, overrides, {"render_js": render_js} if render_js else None)
     click.echo(_crawl_summary(stats))
 
 

@@ -51,10 +51,11 @@ def flush_job(redis_url: str, job: str) -> int:
     return client.delete(f"nianbao:{job}:requests", f"nianbao:{job}:dupefilter")
 
 
-def run_crawl(urls: list[str], data_dir: Path, overrides: dict | None = None) -> dict:
+def run_crawl(urls: list[str], data_dir: Path, overrides: dict | None = None,
+              spider_args: dict | None = None) -> dict:
     """Crawl the start URLs into ``data_dir/archive``; returns the crawl's stats."""
     process = CrawlerProcess(project_settings(data_dir, overrides))
     crawler = process.create_crawler("portal")
-    process.crawl(crawler, start_urls=urls)
+    process.crawl(crawler, start_urls=urls, **(spider_args or {}))
     process.start()
     return dict(crawler.stats.get_stats())

@@ -4,6 +4,11 @@ It finds the annual-report column from navigation links, walks the column's
 list pages with the platform's pager (see crawler.platforms), keeps entries
 whose titles are annual reports (crawler.classify), and yields one ReportItem
 per detail page; PDF/Word attachments of a report are fetched and archived too.
+
+With ``-a render_js=1`` (or hosts / URL prefixes, comma-separated) the list and
+section pages of those portals are also loaded in Chromium (crawler.rendering),
+for lists that only exist after JavaScript runs; detail pages and attachments
+are never rendered.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
-from crawler import platforms
+from crawler import platforms, rendering
 from crawler.classify import is_attachment, is_report_column, is_report_title, is_section_link
 from crawler.items import ReportItem
 from parsers import page_metadata
@@ -36,20 +42,85 @@ def split_urls(value: str | list[str] | None) -> list[str]:
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, start_urls: str | list[str] | None = None, *args, **kwargs) -> None:
+    def __init__(self, start_urls: str | list[str] | None = None, *args,
+                 render_js: str | list[str] | bool | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.start_urls = split_urls(start_urls)
         # Stay on the portals we were pointed at: off-site links are not followed.
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls} - {""})
+        self.render_targets = rendering.parse_targets(render_js)
+        self._rendered: set[str] = set()  # pages already sent to the browser (their requests skip the dupe filter)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        """Apply the rendering settings when ``render_js`` asks for them.
+
+        Only here are both the spider's arguments and the still unfrozen settings at
+        hand (``update_settings`` sees no arguments).  Settings given on the command
+        line (``nianbao crawl --render-js``, ``-s``) keep precedence over these.
+        """
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.render_targets and not crawler.settings.frozen:
+            for name, value in rendering.rendering_settings().items():
+                crawler.settings.set(name, value, priority="spider")
+        return spider
 
     async def start(self):
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, meta={"nianbao_kind": "list", "depth_hint": 0, "nianbao_url": url})
+            for request in self.list_requests(url, self.parse, {"nianbao_kind": "list", "depth_hint": 0, "nianbao_url": url}):
+                yield request
+
+    def list_requests(self, url: str, callback, meta: dict, request: scrapy.Request | None = None):
+        """A list or section page as usual and, on a portal that asked for rendering, its rendered twin.
+
+        The plain request is what it always was: the server's bytes are archived and
+        parsed, so a page whose rendering fails is still crawled as without rendering.
+        The twin, loaded in Chromium, adds what the page's scripts write.
+        """
+        request = request or scrapy.Request(url)
+        plain = request.replace(callback=callback, meta={**request.meta, **meta})
+        yield plain
+        if not rendering.wanted(url, self.render_targets) or plain.method != "GET" or url in self._rendered:
+            return
+        self._rendered.add(url)
+        timeout = self.settings.getfloat("NIANBAO_RENDER_TIMEOUT", rendering.DEFAULT_RENDER_TIMEOUT)
+        yield plain.replace(meta={**plain.meta, **rendering.render_meta(timeout)}, dont_filter=True,
+                            errback=self.render_failed)
+
+    def render_failed(self, failure):
+        """Rendering failed (no browser, a timeout, a crash): the plain request of the page stands in for it.
+
+        The failure itself is written to the archive by RecordFailuresMiddleware.
+        """
+        request = failure.request
+        if failure.check(IgnoreRequest):  # robots.txt, the offsite filter …: the plain request was dropped too
+            return
+        self.crawler.stats.inc_value("nianbao/render/failed")
+        self.logger.warning("rendering %s failed (%s); its plain HTML is crawled as usual",
+                            request.url, failure.getErrorMessage()[:300])
+
+    def rendered_fetches(self, response: Response):
+        """The JSON/JS a rendered page's scripts fetched, fetched again by Scrapy to be archived byte-exact.
+
+        The rendered DOM is the browser's work; these (and the plain page) are what the server sent.
+        """
+        if not response.meta.get("nianbao_rendered"):
+            return
+        self.crawler.stats.inc_value("nianbao/render/pages")
+        for url in rendering.fetched_urls(response.meta):
+            if urlsplit(url).scheme in ("http", "https"):
+                yield scrapy.Request(url, callback=self.parse_fetched,
+                                     meta={"nianbao_kind": "list", "nianbao_url": url, "rendered_by": response.url})
+
+    def parse_fetched(self, response: Response):
+        """A script's data source: archived by the middleware; its content was already read in the DOM."""
+        return None
 
     def parse(self, response: Response):
         """A start page: a report column itself, or a home/section page that links to one."""
         if not isinstance(response, TextResponse):
             return
+        yield from self.rendered_fetches(response)
         listing = platforms.list_page(response)
         if listing.platform in ("hanweb", "gkmlpt") or any(is_report_title(t) for t, _ in listing.entries):
             yield from self.follow_list(response, listing)
@@ -62,13 +133,14 @@ class PortalSpider(scrapy.Spider):
                 continue
             url = urljoin(response.url, href)
             if is_report_column(text):
-                yield scrapy.Request(url, callback=self.parse_list, meta={"nianbao_kind": "list", "nianbao_url": url})
+                yield from self.list_requests(url, self.parse_list, {"nianbao_kind": "list", "nianbao_url": url})
             elif hint < MAX_SECTION_DEPTH and is_section_link(text):
-                yield scrapy.Request(url, callback=self.parse,
-                                     meta={"nianbao_kind": "list", "depth_hint": hint + 1, "nianbao_url": url})
+                yield from self.list_requests(
+                    url, self.parse, {"nianbao_kind": "list", "depth_hint": hint + 1, "nianbao_url": url})
 
     def parse_list(self, response: Response):
         """A page of the report column (HTML, Hanweb XML or gkmlpt JSON)."""
+        yield from self.rendered_fetches(response)
         yield from self.follow_list(response, platforms.list_page(response))
 
     def follow_list(self, response: Response, listing: platforms.ListPage):
@@ -81,8 +153,12 @@ class PortalSpider(scrapy.Spider):
             callback = self.parse_attachment_report if is_attachment(url) else self.parse_detail
             yield scrapy.Request(url, callback=callback, meta=meta)
         for request in listing.requests:
-            request.meta.update({"nianbao_kind": "list", "nianbao_url": request.url})
-            yield request.replace(callback=self.parse_list)
+            meta = {"nianbao_kind": "list", "nianbao_url": request.url}
+            if listing.platform in ("hanweb", "gkmlpt"):  # their API answers are data, not pages to render
+                request.meta.update(meta)
+                yield request.replace(callback=self.parse_list)
+            else:
+                yield from self.list_requests(request.url, self.parse_list, meta, request)
 
     def parse_detail(self, response: Response):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")

@@ -14,7 +14,9 @@ Sections (paths on the portal's host):
   ``POST /module/web/jpage/dataproxy.jsp`` (``hanweb.py``), with a PDF-only and a DOCX-attachment report;
 - ``/wsjkj/xxgk/`` (302) → ``/wsjkj/gkmlpt/index`` Guangdong gkmlpt sub-site, lists via ``/wsjkj/gkmlpt/api/all/<cat>`` (``gkmlpt.py``);
 - ``/gdwnb/index.html`` N generated reports, rendered on request (``start_portal(extra_reports=N)``, ``bulk.py``);
-- ``/gzyl/…`` failing pages (``start_portal(faults=True)``, ``faults.py``).
+- ``/gzyl/…`` failing pages (``start_portal(faults=True)``, ``faults.py``);
+- ``/sfj/`` → ``/sfj/ndbg/index.html`` a list built by JavaScript from ``/sfj/api/list.json?page=N``
+  (``start_portal(js_section=True)``, ``jsapp.py``): only a crawl that renders pages finds its reports.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from . import bulk, gkmlpt, hanweb, site
+from . import bulk, gkmlpt, hanweb, jsapp, site
 from .faults import Faults
 from .site import Doc, Response
 
@@ -48,7 +50,7 @@ class CatalogEntry:
     report: dict | None  # canonical report dict, None for non-reports
     style: str | None  # render style of the report body ("pdf"/"docx" for files), None for non-reports
     attachments: tuple[str, ...] = ()  # absolute URLs of the files that hold the report's tables
-    section: str = ""  # "xxgk", "jyj", "hanweb", "gkmlpt" or "bulk"
+    section: str = ""  # "xxgk", "jyj", "hanweb", "gkmlpt", "bulk" or "sfj" (the JavaScript-only list)
 
 
 @dataclass(frozen=True)
@@ -93,19 +95,25 @@ def not_modified(headers, etag: str, modified: int) -> bool:
 class App:
     """Everything the handler serves: static routes, then the dynamic parts."""
 
-    def __init__(self, base: str, *, faults: bool, extra_reports: int) -> None:
+    def __init__(self, base: str, *, faults: bool, extra_reports: int, js_section: bool = False) -> None:
         self.base = base
         self.stopping = threading.Event()
         self.faults = Faults(self.stopping) if faults else None
         self.hanweb = hanweb.HanwebSite()
         self.gkmlpt = gkmlpt.GkmlptSite(base)
         self.bulk = bulk.BulkColumn(extra_reports)
+        self.jsapp = jsapp.JsAppSite() if js_section else None
         fault_rows = [p.entry for p in self.faults.pages.values()] if self.faults else []
         departments = [("区财政局信息公开", hanweb.HOME_PATH), ("区卫生健康局信息公开", gkmlpt.ENTRY_PATH)]
+        if self.jsapp:
+            departments.append(("区司法局信息公开", jsapp.HOME_PATH))
         columns = [bulk.COLUMN] if extra_reports else []
         routes, entries = site.build(departments, columns, fault_rows)
         self.routes: dict[str, Response] = {**routes, **self.hanweb.routes, **self.gkmlpt.routes}
         self.docs: list[Doc] = [site.doc_of(e) for e in entries] + self.hanweb.docs + self.gkmlpt.docs
+        if self.jsapp:
+            self.routes.update(self.jsapp.routes)
+            self.docs += self.jsapp.docs
         self.not_found = Response(site.not_found_page().encode("utf-8"), "text/html; charset=utf-8", 404)
 
     def respond(self, method: str, raw_path: str, body: bytes, handler) -> Response | None:
@@ -115,6 +123,8 @@ class App:
         resp = self.routes.get(route_key(raw_path))
         if resp is None and path.startswith(gkmlpt.API_PREFIX):
             resp = self.gkmlpt.api(raw_path)
+        if resp is None and self.jsapp and path == jsapp.API_PATH:
+            resp = self.jsapp.api(raw_path)
         if resp is None:
             resp = self.bulk.serve(path)
         if resp is None and self.faults and self.faults.handles(path):
@@ -333,18 +343,21 @@ def corrected(report: dict) -> dict:
     return new
 
 
-def start_portal(host: str = "127.0.0.1", port: int = 0, *, faults: bool = False, extra_reports: int = 0) -> Portal:
+def start_portal(host: str = "127.0.0.1", port: int = 0, *, faults: bool = False, extra_reports: int = 0,
+                 js_section: bool = False) -> Portal:
     """Serve the portal from a daemon thread; port 0 picks a free port.
 
     ``faults`` adds the failing pages of ``faults.py`` (listed in ``Portal.faults``);
-    ``extra_reports`` adds a column of that many generated reports at ``/gdwnb/``.
+    ``extra_reports`` adds a column of that many generated reports at ``/gdwnb/``;
+    ``js_section`` adds 区司法局 (``jsapp.py``), whose list only a rendering crawl finds: off by default,
+    so that the catalog stays what a crawl without a browser can reach.
     """
     server = ThreadingHTTPServer((host, port), BaseHTTPRequestHandler)
     server.daemon_threads = True
     actual_host, actual_port = server.server_address[:2]
     base = f"http://{actual_host}:{actual_port}"
     try:
-        app = App(base, faults=faults, extra_reports=extra_reports)
+        app = App(base, faults=faults, extra_reports=extra_reports, js_section=js_section)
     except BaseException:
         server.server_close()
         raise
