@@ -26,6 +26,7 @@ from crawler.classify import is_attachment, is_report_column, is_report_title, i
 from crawler.items import ReportItem
 from parsers import page_metadata
 
+REPORT_PRIORITY = 10
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 # Home → 信息公开 → 部门信息公开 → a department's 年报 column: section pages two levels deep.
 MAX_SECTION_DEPTH = 2
@@ -151,7 +152,9 @@ class PortalSpider(scrapy.Spider):
             meta = {"nianbao_kind": "report", "list_title": title, "list_url": response.url,
                     "platform": listing.platform}
             callback = self.parse_attachment_report if is_attachment(url) else self.parse_detail
-            yield scrapy.Request(url, callback=callback, meta=meta)
+            # Reports before further list pages: the queue stays short however long the column is
+            # (a TRS pager hands over all its pages at once), so memory stays flat.
+            yield scrapy.Request(url, callback=callback, meta=meta, priority=REPORT_PRIORITY)
         for request in listing.requests:
             meta = {"nianbao_kind": "list", "nianbao_url": request.url}
             if listing.platform in ("hanweb", "gkmlpt"):  # their API answers are data, not pages to render
@@ -172,7 +175,7 @@ class PortalSpider(scrapy.Spider):
                 if is_attachment(url) and url not in attachments:
                     attachments.append(url)
         for url in attachments:
-            yield scrapy.Request(url, callback=self.parse_attachment,
+            yield scrapy.Request(url, callback=self.parse_attachment, priority=REPORT_PRIORITY + 1,
                                  meta={"nianbao_kind": "attachment", "report_url": response.url})
         yield ReportItem(
             url=(response.meta.get("redirect_urls") or [response.url])[0],
