@@ -58,27 +58,29 @@ def parse_tree(html: str) -> etree._Element | None:
 
 
 # Descendants that change how an element's text reads: line breaks, blocks, skipped content.
-_STRUCTURE = ("br", *sorted(BLOCK | SKIP))
-_LAYOUT = ("table", "p", "div", "li", "h1", "h2", "h3", "h4")
+_STRUCTURE = frozenset({"br"} | BLOCK | SKIP)
+_BREAKS = frozenset({"br"} | SKIP)  # structure that is not a block
+_CELLS = frozenset(("td", "th"))
+_LAYOUT = frozenset(("table", "p", "div", "li", "h1", "h2", "h3", "h4"))
 
 
-def _plain(el: etree._Element) -> bool:
-    """No <br>, no skipped content and at most one block inside: the text reads the same flat."""
-    found = el.iterdescendants(*_STRUCTURE)
-    first = next(found, None)
-    return first is None or (first.tag in BLOCK and first.tag != "table" and next(found, None) is None)
+def _strip(text: str | None) -> str:
+    return (text or "").replace("\xa0", " ").replace("\u3000", " ").strip()
 
 
-def _text(el: etree._Element) -> str:
-    """Text of an element with <br> and block children as line breaks, comments dropped.
+def _all_text(el: etree._Element) -> str:
+    """Every text inside an element, its own tail excluded: the "text" serialisation, in one C call
+    (several times faster than joining ``itertext()``, which yields each piece to Python)."""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
-    Most cells are a bare text or one <p> of spans: their text is read in C (itertext); only
-    cells with line breaks, several blocks or skipped content take the Python walk.
-    """
-    if len(el) == 0:
-        return (el.text or "").replace("\xa0", " ").replace("\u3000", " ").strip()
-    if _plain(el):
-        return "".join(el.itertext()).replace("\xa0", " ").replace("\u3000", " ").strip()
+
+def _flat_text(el: etree._Element) -> str:
+    """The text of an element whose text reads the same flat."""
+    return _all_text(el).replace("\xa0", " ").replace("\u3000", " ").strip()
+
+
+def _walked_text(el: etree._Element) -> str:
+    """Text of an element with <br> and block children as line breaks, skipped content dropped."""
     parts: list[str] = []
 
     def walk(e: etree._Element) -> None:
@@ -104,8 +106,35 @@ def _text(el: etree._Element) -> str:
     return "".join(parts).replace("\xa0", " ").replace("\u3000", " ").strip()
 
 
-def _has_block(el: etree._Element) -> bool:
-    return any(isinstance(d.tag, str) and d.tag in BLOCK for d in el.iterdescendants())
+def _cell_text(cell: etree._Element) -> str | None:
+    """A data cell's text, or None when the cell wraps content: a cell holding a nested table or a
+    run of paragraphs is a page-layout cell, not a data cell.
+
+    One pass over the cell's descendants answers both questions: whether it wraps content, and
+    whether its text reads the same flat (no <br>, no skipped content, at most one block inside),
+    so that it is read in one C call; only cells with line breaks, several blocks or skipped
+    content take the Python walk.
+    """
+    if len(cell) == 0:
+        return _strip(cell.text)
+    layout = 0
+    structure = 0
+    first_block = False
+    for d in cell.iterdescendants():
+        tag = d.tag
+        if tag == "table":
+            return None
+        if tag in _STRUCTURE:
+            structure += 1
+            if structure == 1:
+                first_block = tag in BLOCK
+            if tag in _LAYOUT:
+                layout += 1
+    if layout >= 4 and len(_all_text(cell)) > 200:
+        return None
+    if structure == 0 or (structure == 1 and first_block):
+        return _flat_text(cell)
+    return _walked_text(cell)
 
 
 class _Enough(Exception):
@@ -119,6 +148,7 @@ class _Emitter:
         self.blocks = 0
         self.limit = limit
         self.until = until
+        self.bounded = limit is not None or until is not None
 
     def _full(self) -> None:
         if self.limit is not None and len(self.tokens) >= self.limit:
@@ -128,49 +158,77 @@ class _Emitter:
 
     def loose(self, text: str | None) -> None:
         """Text outside tables: each line (split by <br> or newlines) is a paragraph."""
-        if not text:
+        if not text or text.isspace():  # the newlines between tags: most tails are only these
             return
         for line in text.replace("\xa0", " ").replace("\u3000", " ").split("\n"):
             line = line.strip()
             if line:
                 self.tokens.append(Token(line, {"block": self.blocks}))
                 self.blocks += 1
-                self._full()
+                if self.bounded:
+                    self._full()
 
     def element(self, el: etree._Element) -> None:
-        if not isinstance(el.tag, str) or el.tag in SKIP:
+        tag = el.tag
+        if tag.__class__ is not str or tag in SKIP:
             return
-        if el.tag == "table":
+        if tag == "table":
             self.table(el)
             return
-        if el.tag in BLOCK and not _has_block(el):
-            self.loose(_text(el))
-            return
+        if tag in BLOCK:
+            # A block without blocks inside is one paragraph (or several, split at <br>).
+            if len(el) == 0:
+                self.loose(el.text)  # loose() trims each line: the same as trimming the whole first
+                return
+            flat = True
+            for d in el.iterdescendants():
+                dtag = d.tag
+                if dtag in BLOCK:
+                    break
+                if dtag in _BREAKS:
+                    flat = False
+            else:
+                self.loose(_flat_text(el) if flat else _walked_text(el))
+                return
         self.loose(el.text)
         for child in el:
             self.element(child)
-            self.loose(child.tail)
+            tail = child.tail
+            if tail and not tail.isspace():
+                self.loose(tail)
 
     def table(self, table: etree._Element) -> None:
         index = self.tables
         self.tables += 1
         occupied: set[tuple[int, int]] = set()
-        rows = [r for r in table.iter("tr") if _owner_table(r) is table]
+        rows = [[c for c in tr if c.tag in _CELLS] for tr in table.iter("tr") if _owner_table(tr) is table]
         # A table with one cell per row is a frame around content (layout), not data.
-        layout = all(sum(1 for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")) <= 1 for tr in rows)
-        for r, tr in enumerate(rows):
+        layout = all(len(cells) <= 1 for cells in rows)
+        append = self.tokens.append
+        bounded = self.bounded
+        for r, cells in enumerate(rows):
             col = 0
-            for cell in tr:
-                if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
-                    continue
-                while (r, col) in occupied:
-                    col += 1
-                rowspan = _span(cell.get("rowspan"))
-                colspan = _span(cell.get("colspan"))
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        occupied.add((r + dr, col + dc))
-                if layout or _wraps_content(cell):
+            for cell in cells:
+                if occupied:
+                    while (r, col) in occupied:
+                        col += 1
+                rowspan = cell.get("rowspan")
+                rowspan = 1 if rowspan is None else _span(rowspan)
+                colspan = cell.get("colspan")
+                colspan = 1 if colspan is None else _span(colspan)
+                if rowspan > 1:
+                    # Only the rows below need to know: this row's own columns are never revisited.
+                    for dr in range(1, rowspan):
+                        for dc in range(colspan):
+                            occupied.add((r + dr, col + dc))
+                if layout:
+                    text = None
+                elif len(cell) == 0:
+                    text = cell.text
+                    text = text.replace("\xa0", " ").replace("\u3000", " ").strip() if text else ""
+                else:
+                    text = _cell_text(cell)
+                if text is None:
                     # A layout cell wrapping real content: read its content as blocks.
                     self.loose(cell.text)
                     for child in cell:
@@ -182,21 +240,10 @@ class _Emitter:
                         where["rowspan"] = rowspan
                     if colspan > 1:
                         where["colspan"] = colspan
-                    self.tokens.append(Token(_text(cell), where, in_table=True))
-                    self._full()
+                    append(Token(text, where, True))
+                    if bounded:
+                        self._full()
                 col += colspan
-
-
-def _wraps_content(cell: etree._Element) -> bool:
-    """A cell holding a nested table or a run of paragraphs is a page-layout cell, not a data cell."""
-    if len(cell) == 0:
-        return False
-    blocks = 0
-    for d in cell.iterdescendants(*_LAYOUT):
-        if d.tag == "table":
-            return True
-        blocks += 1
-    return blocks >= 4 and len("".join(cell.itertext())) > 200
 
 
 def _owner_table(tr: etree._Element) -> etree._Element | None:

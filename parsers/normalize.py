@@ -42,7 +42,7 @@ _TRAD = str.maketrans(
 )
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_TRAD).translate(_QUOTES)
     text = _WS.sub("", text)
@@ -91,7 +91,7 @@ def parse_value(text: str | None) -> Value | None:
     return _parse_value(text or "")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _parse_value(text: str) -> Value | None:
     t = unicodedata.normalize("NFKC", text)
     t = _WS.sub("", t)
@@ -113,4 +113,10 @@ def to_json_number(d: Decimal | None) -> int | float | None:
     """Decimals as JSON numbers: integral values as int, others as float."""
     if d is None:
         return None
+    return _json_number(d)
+
+
+@lru_cache(maxsize=1 << 12)
+def _json_number(d: Decimal) -> int | float:
+    # Cached: reports print the same small counts over and over (equal Decimals give equal results).
     return int(d) if d == d.to_integral_value() else float(d)

@@ -155,7 +155,7 @@ def fill(report: dict, tokens: list[Token], page_title: str | None) -> None:
                        for k in ("overview", "problems_improvements", "other_matters")}
     report["reporting_year"] = find_year(report["title"], tokens)
     report["issuing_body"] = find_body(report["metadata"], report["title"])
-    report["checks"] = checks.evaluate(report)
+    report["checks"] = checks.evaluate(report, out.cells)
 
 
 # Breadcrumbs and menus ("首页 > 政府信息公开 > 年度报告") name the column, not the report.

@@ -75,6 +75,22 @@ def application_rows(version: str) -> tuple[tuple[Label, ...], tuple[str, ...]]:
     return rows, groups
 
 
+@lru_cache(maxsize=1 << 14)
+def application_hits(version: str, token_norm: str) -> tuple[tuple[int, int, bool], ...]:
+    """(row index, position, short) of every section 三 row label found in a normalised cell.
+
+    Cached per distinct cell text: the same labels recur in every report, and each is otherwise
+    tried against every row of the template.
+    """
+    rows = application_rows(version)[0]
+    hits = []
+    for idx, r in enumerate(rows):
+        pos = r.matches(token_norm)
+        if pos >= 0:
+            hits.append((idx, pos, r.short))
+    return tuple(hits)
+
+
 @cache
 def application_columns() -> tuple[str, ...]:
     return tuple(c["key"] for c in schema()["applicant_columns"])
@@ -104,6 +120,7 @@ _ITEM_NUMERAL = re.compile(r"第二十条第\(?([一二三四五六七八九十]
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
+@lru_cache(maxsize=1 << 14)
 def item_key_of(token_norm: str) -> str | None:
     """'第二十条第（五）项' in any bracket style → 'art20_5'."""
     m = _ITEM_NUMERAL.search(token_norm)

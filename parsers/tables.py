@@ -10,8 +10,10 @@ reported, and the alignment is chosen only where the row's own total confirms it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from . import schema
 from .normalize import Value, to_json_number
@@ -20,7 +22,7 @@ from .tokens import Token
 WAN = Decimal(10000)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     value: Value | None
     token: Token | None
@@ -31,19 +33,42 @@ class Extraction:
     values: dict = field(default_factory=dict)        # nested canonical dict
     provenance: dict = field(default_factory=dict)    # path -> where printed
     warnings: list[str] = field(default_factory=list)
+    cells: dict = field(default_factory=dict, repr=False)   # path -> value: ``values`` flattened
+    _nodes: dict = field(default_factory=dict, repr=False)  # parent path -> its dict in ``values``
 
     def put(self, path: str, cell: Cell, number: Decimal | None, note: str | None = None) -> None:
-        node = self.values
-        *parents, leaf = path.split(".")
-        for p in parents:
-            node = node.setdefault(p, {})
-        node[leaf] = to_json_number(number)
-        if cell.token is not None:
-            where = dict(cell.token.where)
-            where["text"] = cell.token.text
+        parent, _, leaf = path.rpartition(".")
+        node = self._nodes.get(parent)
+        if node is None:
+            node = self.values
+            if parent:
+                for p in parent.split("."):
+                    node = node.setdefault(p, {})
+            self._nodes[parent] = node
+        node[leaf] = self.cells[path] = to_json_number(number)
+        token = cell.token
+        if token is not None:
+            where = {**token.where, "text": token.text}
             if note:
                 where["note"] = note
             self.provenance[path] = where
+
+    def put_row(self, parent: str, keys: Sequence[str], cells: Sequence[Cell]) -> None:
+        """``put`` of each cell at ``parent.key``, at the number it prints: a row in one call."""
+        node = self._nodes.get(parent)
+        if node is None:
+            node = self.values
+            for p in parent.split("."):
+                node = node.setdefault(p, {})
+            self._nodes[parent] = node
+        provenance, flat = self.provenance, self.cells
+        for key, cell in zip(keys, cells, strict=True):
+            value = cell.value
+            path = f"{parent}.{key}"
+            node[key] = flat[path] = None if value is None else to_json_number(value.number)
+            token = cell.token
+            if token is not None:
+                provenance[path] = {**token.where, "text": token.text}
 
 
 def row_values(tokens: list[Token], i: int, end: int, ncols: int,
@@ -56,11 +81,11 @@ def row_values(tokens: list[Token], i: int, end: int, ncols: int,
     blank lines there carry no position, so they are skipped.
     """
     label = tokens[i]
-    grid = label.grid_key()
+    grid = label.grid
     j = i + 1
     if grid is not None:
         row: list[Token] = []
-        while j < end and tokens[j].grid_key() == grid and not tokens[j].is_text:
+        while j < end and tokens[j].grid == grid and not tokens[j].is_text:
             row.append(tokens[j])
             j += 1
         if any(t.is_value for t in row) or (row and label.in_table):
@@ -97,8 +122,14 @@ def value_columns(tokens: list[Token], span: tuple[int, int]) -> dict:
     """Per table (or for all text lines of a section): the columns in which values are printed."""
     cols: dict = {}
     for t in tokens[span[0]:span[1]]:
-        if t.is_value and t.value.number is not None and "col" in t.where:
-            cols.setdefault(t.where.get("table", "line"), set()).add(t.where["col"])
+        if t.is_value and t.value.number is not None:
+            where = t.where
+            if "col" in where:
+                key = where.get("table", "line")
+                seen = cols.get(key)
+                if seen is None:
+                    seen = cols[key] = set()
+                seen.add(where["col"])
     return {k: frozenset(v) for k, v in cols.items()}
 
 
@@ -146,12 +177,10 @@ def applications(tokens: list[Token], span: tuple[int, int], version: str, out: 
             continue
         match = None
         best = -1
-        for idx in range(pointer, len(rows)):
-            r = rows[idx]
-            if r.short and idx > pointer + 2:
+        for idx, pos, short in schema.application_hits(version, t.norm):
+            if idx < pointer or (short and idx > pointer + 2):
                 continue
-            pos = r.matches(t.norm)
-            if pos >= 0 and (match is None or pos > best):
+            if match is None or pos > best:
                 match, best = idx, pos  # the last label in a merged cell owns the values
         if match is None:
             i += 1
@@ -160,15 +189,13 @@ def applications(tokens: list[Token], span: tuple[int, int], version: str, out: 
         pointer = match + 1
         cells, j = row_values(tokens, i, end, len(cols), profiles.get(t.where.get("table", "line")))
         cells = fit(cells, len(cols), f"applications.{row.key}", out.warnings, _row_total_ok)
-        for col, cell in zip(cols, cells, strict=True):
-            out.put(f"applications.{row.key}.{col}", cell, cell.value.number if cell.value else None)
+        out.put_row(f"applications.{row.key}", cols, cells)
         seen.add(row.key)
         found += 1
         i = max(j, i + 1)
     for r in rows:
         if r.key not in seen:
-            for col in cols:
-                out.put(f"applications.{r.key}.{col}", Cell(None, None), None)
+            out.put_row(f"applications.{r.key}", cols, [Cell(None, None)] * len(cols))
             if found:
                 out.warnings.append(f"applications.{r.key}: row not found")
     return found
@@ -315,13 +342,13 @@ def proactive_disclosure(tokens: list[Token], span: tuple[int, int], version: st
         found += 1
         i = max(j, i + 1)
     # Every cell of the template exists in the output, null where not printed.
+    printed = out.values.get("proactive_disclosure", {})
     for it in items.values():
         for r in it.rows:
+            node = printed.get(it.key, {}).get(r.key, {})
             for c in it.columns:
-                path = f"proactive_disclosure.{it.key}.{r.key}.{c.key}"
-                node = out.values.get("proactive_disclosure", {}).get(it.key, {}).get(r.key, {})
                 if c.key not in node:
-                    out.put(path, Cell(None, None), None)
+                    out.put(f"proactive_disclosure.{it.key}.{r.key}.{c.key}", Cell(None, None), None)
     return found
 
 
@@ -341,8 +368,14 @@ def _find_row(items: dict[str, schema.Item], current: schema.Item | None,
 
 
 def _match_row(item: schema.Item, token_norm: str) -> schema.Label | None:
+    return _match_rows(item.rows, token_norm)
+
+
+@lru_cache(maxsize=1 << 14)
+def _match_rows(rows: tuple[schema.Label, ...], token_norm: str) -> schema.Label | None:
+    """The row whose label a normalised cell prints (longest core wins); cached per distinct cell."""
     best: tuple[int, schema.Label] | None = None
-    for r in item.rows:
+    for r in rows:
         for c in r.cores:
             if token_norm == c or (len(c) > 2 and c in token_norm and len(token_norm) <= len(c) + 8):
                 if best is None or len(c) > best[0]:

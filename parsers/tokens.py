@@ -9,44 +9,70 @@ new input format only has to produce tokens.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .normalize import Value, norm, parse_value
 
 
-@dataclass
+@lru_cache(maxsize=1 << 14)
+def _analyse(text: str) -> tuple[str, Value | None, bool, bool, bool]:
+    """(norm, value, is_blank, is_value, is_text) of a short text, once per distinct text.
+
+    Short texts (cells: numbers, placeholders, labels) recur in every report; longer ones are
+    prose, never a value, and only their normal form is needed (``norm`` caches it).
+    """
+    normed = norm(text)
+    value = parse_value(text)
+    blank = normed == ""
+    return normed, value, blank, value is not None and not blank, not blank and value is None
+
+
 class Token:
-    """One cell or paragraph as printed, with where it was printed."""
+    """One cell or paragraph as printed, with where it was printed.
 
-    text: str
-    where: dict = field(default_factory=dict)  # {"table","row","col"} | {"line"} | {"block"} | {"page"...}
-    in_table: bool = False
+    Everything the extractor asks of a token (normal form, value, blank/text/value kind, printed
+    row) is computed once here: the text of one token is read many times by sections, metadata and
+    table fitting.  Tokens are not modified after construction.
+    """
 
-    def __post_init__(self) -> None:
-        self.norm = norm(self.text)
-        self.value: Value | None = parse_value(self.text) if len(self.text) < 40 else None
+    __slots__ = ("text", "where", "in_table", "norm", "value", "is_blank", "is_value", "is_text", "grid")
 
-    @property
-    def is_blank(self) -> bool:
-        return self.norm == ""
-
-    @property
-    def is_value(self) -> bool:
-        """A number or a printed placeholder (not an empty cell)."""
-        return self.value is not None and not self.is_blank
-
-    @property
-    def is_text(self) -> bool:
-        return not self.is_blank and self.value is None
+    def __init__(self, text: str, where: dict | None = None, in_table: bool = False) -> None:
+        self.text = text
+        # {"table","row","col"} | {"line"} | {"block"} | {"page"...}
+        self.where = where if where is not None else {}
+        self.in_table = in_table
+        # is_value: a number or a printed placeholder (not an empty cell); is_text: a label or prose.
+        if len(text) < 40:
+            self.norm, self.value, self.is_blank, self.is_value, self.is_text = _analyse(text)
+        else:
+            self.norm = norm(text)
+            self.value = None
+            self.is_blank = self.norm == ""
+            self.is_value = False
+            self.is_text = not self.is_blank
+        w = self.where
+        # The printed row this token belongs to: a table row, or a text line holding several fields.
+        if "table" in w and "row" in w:
+            self.grid: tuple | None = (w["table"], w["row"])
+        elif "line" in w and "col" in w:
+            self.grid = ("line", w["line"])
+        else:
+            self.grid = None
 
     def grid_key(self) -> tuple | None:
         """The printed row this token belongs to: a table row, or a text line holding several fields."""
-        w = self.where
-        if "table" in w and "row" in w:
-            return (w["table"], w["row"])
-        if "line" in w and "col" in w:
-            return ("line", w["line"])
-        return None
+        return self.grid
+
+    def __repr__(self) -> str:
+        return f"Token(text={self.text!r}, where={self.where!r}, in_table={self.in_table!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Token):
+            return NotImplemented
+        return (self.text, self.where, self.in_table) == (other.text, other.where, other.in_table)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking value object, as the dataclass was
 
 
 _PIPE_ROW = re.compile(r"\s*\|\s*")
