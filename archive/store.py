@@ -240,23 +240,25 @@ class Archive:
         row = self.db.execute("select final_url from records where record_id = ?", (record_id,)).fetchone()
         if row is None:
             raise ArchiveError(f"no archived response {record_id}")
-        payload = json.dumps({"kind": kind, "page_metadata": page_metadata or {}}, ensure_ascii=False,
-                             sort_keys=True).encode("utf-8")
-        self._ensure_file()
-        now = datetime.now(UTC)
-        record = self._writer.create_warc_record(
-            row[0], "metadata", payload=io.BytesIO(payload), length=len(payload),
-            warc_content_type="application/json",
-            warc_headers_dict={"WARC-Date": _http_date(now), "WARC-Refers-To": record_id})
-        metadata_id = record.rec_headers.get_header("WARC-Record-ID")
-        offset = self._file.tell()
-        self._write(record)
-        length = self._file.tell() - offset
+        payload = {"kind": kind, "page_metadata": page_metadata or {}}
+        metadata_id, now, offset, length = self._append_json(row[0], payload, {"WARC-Refers-To": record_id})
         self._sync_and_index(lambda: self.db.execute(
             "insert into metadata values (?, ?, ?, ?, ?, ?, ?, ?)",
             (metadata_id, record_id, kind, json.dumps(page_metadata or {}, ensure_ascii=False),
              now.isoformat(), self._name, offset, length)))
         return metadata_id
+
+    def _append_json(self, uri: str, payload: dict, headers: dict | None = None) -> tuple[str, datetime, int, int]:
+        """Write a WARC metadata record holding JSON; its id, time, offset and length, for the index."""
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+        self._ensure_file()
+        now = datetime.now(UTC)
+        record = self._writer.create_warc_record(
+            uri, "metadata", payload=io.BytesIO(body), length=len(body), warc_content_type="application/json",
+            warc_headers_dict={"WARC-Date": _http_date(now), **(headers or {})})
+        offset = self._file.tell()
+        self._write(record)
+        return record.rec_headers.get_header("WARC-Record-ID"), now, offset, self._file.tell() - offset
 
     def add_event(self, kind: str, *, url: str | None = None, data: dict | None = None) -> str:
         """Record something that is not a response (a crawl started or ended, a URL that failed for good).
@@ -264,17 +266,7 @@ class Archive:
         Stored as a WARC metadata record like page metadata, so the database's crawl
         log and failure list are rebuilt from the archive alone.
         """
-        payload = json.dumps({"kind": kind, **(data or {})}, ensure_ascii=False, sort_keys=True,
-                             default=str).encode("utf-8")
-        self._ensure_file()
-        now = datetime.now(UTC)
-        record = self._writer.create_warc_record(
-            url or f"urn:nianbao:{kind}", "metadata", payload=io.BytesIO(payload), length=len(payload),
-            warc_content_type="application/json", warc_headers_dict={"WARC-Date": _http_date(now)})
-        event_id = record.rec_headers.get_header("WARC-Record-ID")
-        offset = self._file.tell()
-        self._write(record)
-        length = self._file.tell() - offset
+        event_id, now, offset, length = self._append_json(url or f"urn:nianbao:{kind}", {"kind": kind, **(data or {})})
         self._sync_and_index(lambda: self.db.execute(
             "insert into events values (?, ?, ?, ?, ?, ?, ?, ?)",
             (event_id, kind, url, json.dumps(data or {}, ensure_ascii=False, sort_keys=True, default=str),

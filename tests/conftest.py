@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,25 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: int = 600) -> subproce
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.run([sys.executable, "-m", "nianbao", *args], capture_output=True, text=True,
                           cwd=cwd or REPO, timeout=timeout, env=env)
+
+
+def free_port() -> int:
+    """A port nothing listens on right now, for servers the tests start."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+TEXT_PLAIN = [("Content-Type", "text/plain; charset=utf-8")]
+
+
+def archive_page(archive, url: str, body: bytes, headers=TEXT_PLAIN, kind: str = "report",
+                 meta: dict | None = None):
+    """Put a page in an archive as the crawler would: the response, then (for reports) its metadata."""
+    rec = archive.write_response(url=url, status=200, headers=list(headers), body=body, kind=kind)
+    if kind == "report":
+        archive.add_metadata(rec.record_id, kind="report", page_metadata={"list_title": url, **(meta or {})})
+    return rec
 
 
 def flatten(node: dict, prefix: str = "") -> dict:

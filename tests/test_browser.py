@@ -8,7 +8,6 @@ Playwright (no browser download).  Screenshots go to pytest's tmp_path.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, archive_page, free_port
 
 from archive import Archive
 from nianbao.build import build
@@ -41,11 +40,6 @@ def _require_browser():
         pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
@@ -53,12 +47,10 @@ def site(tmp_path_factory):
     data = tmp_path_factory.mktemp("browser")
     with Archive(data / "archive") as archive:
         for seed in sorted((FIXTURES / "seeds").glob("*.txt")):
-            rec = archive.write_response(url=f"http://127.0.0.1/ndbg/{seed.name}", status=200,
-                                         headers=[("Content-Type", "text/plain; charset=utf-8")],
-                                         body=seed.read_bytes(), kind="report")
-            archive.add_metadata(rec.record_id, kind="report", page_metadata={"list_title": seed.name})
+            archive_page(archive, f"http://127.0.0.1/ndbg/{seed.name}", seed.read_bytes(),
+                         meta={"list_title": seed.name})
     build(data)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "nianbao", "serve", "--data", str(data), "--port", str(port)],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

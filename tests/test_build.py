@@ -10,21 +10,13 @@ import sqlite3
 
 import pytest
 import sqlite_utils
-from conftest import FIXTURES, load_expected
+from conftest import FIXTURES, archive_page, load_expected
 
 from archive import Archive
 from nianbao.build import REPORT_COLUMNS, SEARCH_COLUMNS, build
 from nianbao.serve import METADATA, datasette_app
 
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
-TEXT = [("Content-Type", "text/plain; charset=utf-8")]
-
-
-def archive_page(archive: Archive, url: str, body: bytes, headers=TEXT, kind="report", meta=None):
-    rec = archive.write_response(url=url, status=200, headers=headers, body=body, kind=kind)
-    if kind == "report":
-        archive.add_metadata(rec.record_id, kind="report", page_metadata=meta or {"list_title": url})
-    return rec
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import time
 from collections import Counter
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, free_port, run_cli
 
 from archive import Archive
 from nianbao.portal.server import start_portal
@@ -22,11 +22,6 @@ pytestmark = pytest.mark.skipif(
     REDIS is None and not os.environ.get("CI"),
     reason="redis-server is not installed (apt-get install redis-server); CI installs it")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

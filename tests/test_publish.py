@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlite_utils
-from conftest import FIXTURES
+from conftest import FIXTURES, archive_page
 
 from archive import Archive
 from nianbao import publish, regions
@@ -29,9 +29,7 @@ EVIL_PAGE = """<html><head><title>朝阳区人民政府2023年政府信息公开
 
 
 def write(archive: Archive, url: str, body: bytes, headers=TEXT, meta: dict | None = None):
-    rec = archive.write_response(url=url, status=200, headers=headers, body=body, kind="report")
-    archive.add_metadata(rec.record_id, kind="report", page_metadata={"list_title": url, **(meta or {})})
-    return rec
+    return archive_page(archive, url, body, headers=headers, meta=meta)
 
 
 @pytest.fixture(scope="module")
