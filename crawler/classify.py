@@ -28,9 +28,23 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
+# Lists clip long titles: "…2022年政府信息公开工作年度报..." (the title attribute is not always there).
+_CLIPPED = re.compile(r"(?:\.{2,}|…+)$")
+
+
+def _unclip(t: str) -> str:
+    """Complete a clipped title's last word when it can only be 报告 (年度报→年度报告)."""
+    if not _CLIPPED.search(t):
+        return t
+    t = _CLIPPED.sub("", t)
+    if t.endswith(("年度报", "工作报")):
+        return t + "告"
+    return t
+
+
 def is_report_title(title: str) -> bool:
     """True for the title of an annual disclosure report (any year, any common wording)."""
-    t = _norm(title)
+    t = _unclip(_norm(title))
     if not _REPORT.search(t) or not _YEAR.search(t):
         return False
     # "关于印发…年度报告…的通知" is a notice about reports, not a report.

@@ -89,6 +89,7 @@ def with_attachments(archive: Archive, rec: StoredRecord, report: dict, by_url: 
     """The page's own parse, or that of an attachment when the tables live in a PDF/Word file."""
     if report.get("template_version") not in (None, "none"):
         return report, rec.final_url
+    unreadable = []
     for url in rec.page_metadata.get("attachments") or []:
         att = by_url.get(url)
         if att is None:
@@ -100,6 +101,16 @@ def with_attachments(archive: Archive, rec: StoredRecord, report: dict, by_url: 
             candidate["title"] = report.get("title") or candidate.get("title")
             candidate["issuing_body"] = report.get("issuing_body") or candidate.get("issuing_body")
             return candidate, att.final_url
+        if candidate.get("status") in ("unsupported_format", "error"):
+            unreadable.append((url, candidate))
+    if unreadable:
+        # The tables are probably in a file we could not read: say so rather than report "no tables".
+        url, candidate = unreadable[0]
+        report = {**report, "status": candidate["status"],
+                  "errors": [*(report.get("errors") or []),
+                             f"the page has no tables; its attachment {url} could not be read: "
+                             + "; ".join(candidate.get("errors") or [])]}
+        return report, url
     return report, rec.final_url
 
 

@@ -154,3 +154,17 @@ def test_chinese_search_finds_short_and_long_terms(ds, db, term):
     found = {row["id"] for row in r.json()}
     texts = {row["id"]: " ".join(str(row[c] or "") for c in SEARCH_COLUMNS) for row in db["reports"].rows}
     assert found and found == {i for i, t in texts.items() if term in t.replace(" ", "")}
+
+
+def test_tables_in_an_unreadable_attachment_are_not_reported_as_missing(tmp_path):
+    with Archive(tmp_path / "archive") as archive:
+        archive_page(archive, "http://127.0.0.1/ndbg/att.html",
+                     "<html><h1>某局2023年政府信息公开工作年度报告</h1><p>详见附件。</p></html>".encode(),
+                     headers=[("Content-Type", "text/html; charset=utf-8")],
+                     meta={"attachments": ["http://127.0.0.1/ndbg/report.doc"]})
+        archive_page(archive, "http://127.0.0.1/ndbg/report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 word 97",
+                     headers=[("Content-Type", "application/msword")], kind="attachment")
+    build(tmp_path, workers=1)
+    (row,) = sqlite_utils.Database(tmp_path / "nianbao.db")["reports"].rows
+    assert row["parse_status"] == "unsupported_format"
+    assert "report.doc" in row["parse_error"] and row["source_url"].endswith("report.doc")

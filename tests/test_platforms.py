@@ -69,10 +69,11 @@ def test_a_page_that_only_links_to_gkmlpt_is_not_a_gkmlpt_list():
 
 
 def test_titles_reports_columns_and_sections():
-    reports = ["2023年政府信息公开工作年度报告", "XX区2022年度政府信息公开工作报告",
+    reports = ["2023年政府信息公开工作年度报告", "XX区2022年度政府信息公开工作报告", "某区2022年政府信息公开工作年度报...",
+               "某区民政局2021年度政府信息公开工作报…",
                "政府信息公开工作年度报告（二〇二一年）", "某某街道办事处2020年政府信息公开年报"]
     not_reports = ["关于开展政府信息公开工作年度报告编制的通知", "2023年政务公开工作要点", "政府信息公开指南",
-                   "2022年度部门决算公开", "政府信息公开年报"]
+                   "2022年度部门决算公开", "政府信息公开年报", "2023年政府信息公开工作要..."]
     assert all(is_report_title(t) for t in reports)
     assert not any(is_report_title(t) for t in not_reports)
     assert is_report_column("政府信息公开年报") and is_report_column("年度报告")
