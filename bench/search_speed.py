@@ -27,7 +27,7 @@ import sqlite_utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nianbao.build import REPORT_COLUMNS, create_tables, index_search  # noqa: E402
+from nianbao.build import REPORT_COLUMNS, create_tables, index_search, text_row  # noqa: E402
 from nianbao.publish import enrich  # noqa: E402
 from nianbao.regions import divisions  # noqa: E402
 from nianbao.serve import datasette_app  # noqa: E402
@@ -55,8 +55,8 @@ def synthetic_reports(n: int, seed: int = 42):
             "id": f"r{i:07d}", "title": f"{body}{year}年政府信息公开工作年度报告", "issuing_body": body,
             "reporting_year": year, "template_version": "2021" if year >= 2021 else "2019", "parse_status": "ok",
             "checks_status": "pass", "publisher": body, "url": f"http://127.0.0.1/{i}.html",
-            "overview": overview, "problems_improvements": "，".join(rng.sample(PHRASES, 3)),
-            "other_matters": "本年度未收取信息处理费。",
+            "texts": {"overview": overview, "problems_improvements": "，".join(rng.sample(PHRASES, 3)),
+                      "other_matters": "本年度未收取信息处理费。"},
         }
 
 
@@ -64,7 +64,9 @@ def build_db(path: Path, n: int) -> float:
     start = time.perf_counter()
     db = sqlite_utils.Database(path)
     create_tables(db)
-    db["reports"].insert_all(synthetic_reports(n), batch_size=2000)
+    reports = list(synthetic_reports(n))
+    db["report_texts"].insert_all((text_row(r["id"], r) for r in reports), batch_size=2000)
+    db["reports"].insert_all(({k: v for k, v in r.items() if k != "texts"} for r in reports), batch_size=2000)
     db["reports"].create_index(["reporting_year"], if_not_exists=True)
     enrich(db)
     index_search(db)

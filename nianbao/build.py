@@ -32,8 +32,7 @@ POOL_MIN = 50  # fewer reports than this are parsed in-process: starting workers
 REPORT_COLUMNS = (
     "id", "title", "issuing_body", "reporting_year", "template_version", "parse_status", "parse_error",
     "checks_status", "format", *rows.METADATA_COLUMNS.values(), "published_on", "url", "source_url", "also_at",
-    "site", "list_title", "platform", "fetched_at", "record_id", "sha256", "overview", "problems_improvements",
-    "other_matters", "page_metadata", "warnings",
+    "site", "list_title", "platform", "fetched_at", "record_id", "sha256", "page_metadata", "warnings",
 )
 
 
@@ -114,10 +113,19 @@ def with_attachments(archive: Archive, rec: StoredRecord, report: dict, by_url: 
     return report, rec.final_url
 
 
+TEXT_COLUMNS = ("overview", "problems_improvements", "other_matters")
+
+
+def text_row(rid: str, report: dict) -> dict:
+    """The report's prose, kept out of `reports` so that its rows stay narrow: counting and
+    sorting tens of thousands of search matches reads every matching row."""
+    texts = report.get("texts") or {}
+    return {"report_id": rid, **{k: texts.get(k) for k in TEXT_COLUMNS}}
+
+
 def report_row(rid: str, rec: StoredRecord, report: dict, source_url: str, also_at: list[str]) -> dict:
     page_meta = {k: v for k, v in rec.page_metadata.items() if isinstance(v, str) and not k.isascii()}
     meta = {**(report.get("metadata") or {}), **page_meta}  # what the crawler saw on the page wins
-    texts = report.get("texts") or {}
     cols = rows.metadata_columns(meta)
     return {
         "id": rid,
@@ -140,9 +148,6 @@ def report_row(rid: str, rec: StoredRecord, report: dict, source_url: str, also_
         "fetched_at": rec.fetched_at,
         "record_id": rec.record_id,
         "sha256": rec.sha256,
-        "overview": texts.get("overview"),
-        "problems_improvements": texts.get("problems_improvements"),
-        "other_matters": texts.get("other_matters"),
         "page_metadata": json.dumps(meta, ensure_ascii=False),
         "warnings": json.dumps(report.get("warnings") or [], ensure_ascii=False) if report.get("warnings") else None,
     }
@@ -173,6 +178,8 @@ def create_tables(db: sqlite_utils.Database) -> None:
                            | {"status": int, "warc_offset": int, "warc_length": int}, pk="record_id")
     db["reports"].create({c: int if c == "reporting_year" else str for c in REPORT_COLUMNS}, pk="id",
                          foreign_keys=[("record_id", "documents", "record_id")])
+    db["report_texts"].create({"report_id": str, **{c: str for c in TEXT_COLUMNS}}, pk="report_id",
+                              foreign_keys=[("report_id", "reports", "id")])
     db["applications"].create({"report_id": str, "row_key": str, "row_order": int, "row_label": str}
                               | {c: int for c in rows.APPLICANT_COLUMNS},
                               pk=("report_id", "row_key"), foreign_keys=[("report_id", "reports", "id")])
@@ -190,8 +197,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
                        pk=("report_id", "path"), foreign_keys=[("report_id", "reports", "id")])
 
 
-SEARCH_COLUMNS = ("title", "issuing_body", "publisher", "subject", "keywords", "overview",
-                  "problems_improvements", "other_matters")
+SEARCH_COLUMNS = ("title", "issuing_body", "publisher", "subject", "keywords", *TEXT_COLUMNS)
 
 
 def index_search(db: sqlite_utils.Database) -> None:
@@ -202,7 +208,8 @@ def index_search(db: sqlite_utils.Database) -> None:
     """
     cols = ", ".join(SEARCH_COLUMNS)
     db.execute(f"create virtual table reports_fts using fts5({cols}, tokenize='unicode61')")
-    rows_ = db.execute(f"select rowid, {cols} from reports order by rowid").fetchall()
+    rows_ = db.execute(f"select r.rowid, {cols} from reports r left join report_texts t on t.report_id = r.id "
+                       "order by r.rowid").fetchall()
     db.conn.executemany(
         f"insert into reports_fts(rowid, {cols}) values (?, {', '.join('?' * len(SEARCH_COLUMNS))})",
         [(r[0], *(index_text(v) for v in r[1:])) for r in rows_])
@@ -243,12 +250,13 @@ def build(data_dir: Path | str, workers: int | None = None) -> dict[str, int]:
             by_url[rec.url] = by_url[rec.final_url] = rec
         report_rows = []
         pairs = report_records(archive)
-        pending: dict[str, list[dict]] = {table: [] for table, _ in DETAIL_TABLES}
+        pending: dict[str, list[dict]] = {table: [] for table in ("report_texts", *dict(DETAIL_TABLES))}
         parsed = parse_records(archive, [rec for rec, _ in pairs], workers)
         for (rec, also_at), page_report in zip(pairs, parsed, strict=True):
             rid = report_id(rec.url)
             report, source_url = with_attachments(archive, rec, page_report, by_url)
             report_rows.append(report_row(rid, rec, report, source_url, also_at))
+            pending["report_texts"].append(text_row(rid, report))
             if report.get("template_version") in ("2019", "2021"):
                 for table, make in DETAIL_TABLES:
                     pending[table].extend(make(rid, report))

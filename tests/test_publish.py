@@ -242,7 +242,7 @@ def _searchable(text: str | None) -> str:
 
 def expected_matches(db, terms: list[str]) -> set[str]:
     out = set()
-    for row in db["reports"].rows:
+    for row in db.query("select * from reports r left join report_texts t on t.report_id = r.id"):
         cols = [_searchable(row[c]) for c in SEARCH_COLUMNS]
         if all(any(t in c for c in cols) for t in terms):
             out.add(row["id"])
