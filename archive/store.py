@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -315,14 +316,14 @@ class Archive:
                    "where r.status = 200 and m.kind = ?")
         return {u for (u,) in self.db.execute(sql, (kind,) if kind else ())}
 
-    def _read_warc_record(self, rec: StoredRecord, decoded: bool) -> tuple[StatusAndHeaders, bytes]:
+    def _read_warc_record(self, rec: StoredRecord) -> tuple[StatusAndHeaders, bytes]:
+        """The HTTP headers and the payload exactly as stored."""
         path = self.path_of(rec.warc_file)
         try:
             with open(path, "rb") as fh:
                 fh.seek(rec.offset)
                 for record in ArchiveIterator(io.BytesIO(fh.read(rec.length))):
-                    stream = record.content_stream() if decoded else record.raw_stream
-                    return record.http_headers, stream.read()
+                    return record.http_headers, record.raw_stream.read()
         except OSError as e:
             raise ArchiveError(f"cannot read {path}: {e}") from e
         raise ArchiveError(f"no WARC record at {path}:{rec.offset}")
@@ -331,18 +332,19 @@ class Archive:
         """The payload; for a revisit, the original's.  ``decoded`` undoes Content-Encoding (gzip, br…)."""
         if rec.record_type == "revisit" and rec.refers_to:
             rec = self.get(rec.refers_to)
-        raw = self._read_warc_record(rec, False)[1]
+        raw = self._read_warc_record(rec)[1]
         if hashlib.sha256(raw).hexdigest() != rec.sha256:
             raise ArchiveError(f"payload of {rec.record_id} in {rec.warc_file} does not match its sha256")
-        if not decoded or not rec.content_encoding:
+        encoding = (rec.content_encoding or "").strip().lower()
+        if not decoded or not encoding or encoding == "identity":
             return raw
-        try:
-            return self._read_warc_record(rec, True)[1]
-        except Exception:  # a server that lies about its Content-Encoding: give the bytes as sent
+        try:  # warcio's own decoders (gzip, deflate, br), on the bytes already read
+            return BufferedReader(io.BytesIO(raw), decomp_type=encoding).read()
+        except Exception:  # an unknown encoding, or a server that lies about it: the bytes as sent
             return raw
 
     def read_headers(self, rec: StoredRecord) -> list[tuple[str, str]]:
-        return list(self._read_warc_record(rec, False)[0].headers)
+        return list(self._read_warc_record(rec)[0].headers)
 
     def stats(self) -> dict[str, int]:
         q = self.db.execute

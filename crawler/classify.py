@@ -29,14 +29,14 @@ def _norm(text: str) -> str:
 
 
 # Lists clip long titles: "…2022年政府信息公开工作年度报..." (the title attribute is not always there).
-_CLIPPED = re.compile(r"(?:\.{2,}|…+)$")
+CLIPPED = re.compile(r"(?:\.{2,}|…+)\s*$")
 
 
 def _unclip(t: str) -> str:
     """Complete a clipped title's last word when it can only be 报告 (年度报→年度报告)."""
-    if not _CLIPPED.search(t):
+    if not CLIPPED.search(t):
         return t
-    t = _CLIPPED.sub("", t)
+    t = CLIPPED.sub("", t)
     if t.endswith(("年度报", "工作报")):
         return t + "告"
     return t

@@ -8,6 +8,8 @@ Each does one thing; their priorities place them around Scrapy's own:
   SIGKILL, the next crawl fetches only what the archive index does not hold.
 - ``RecordFailuresMiddleware`` (500, below RetryMiddleware's 550): sees only what
   retries gave up on, and writes each final failure to the archive.
+- ``StopRedirectLoopsMiddleware`` (620, above RedirectMiddleware's 600): ends a redirect
+  chain that comes back on itself, and records it as a failure.
 - ``ArchiveResponsesMiddleware`` (950, next to the downloader): bodies still
   compressed, redirects not yet followed, so the WARC holds what the server sent.
 """

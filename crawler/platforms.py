@@ -26,6 +26,8 @@ import lxml.html
 from scrapy import FormRequest, Request
 from scrapy.http import Response, TextResponse
 
+from crawler.classify import CLIPPED
+
 MAX_PAGES = 500
 
 # TRS WCM: createPageHTML(countPage, currentPage, "index", "html") or variables countPage/currentPage.
@@ -71,32 +73,37 @@ def detect(response: Response) -> str:
     return "generic"
 
 
-def page_anchors(response: TextResponse) -> list[tuple[str, str]]:
-    """(title, URL) of a page's links, from the response's own (already parsed) selector."""
-    out = []
-    for a in response.xpath("//a[@href]"):
-        href = a.attrib["href"].strip()
-        if not href or href.startswith(("javascript:", "#", "mailto:")):
-            continue
-        title = (a.attrib.get("title") or "".join(a.xpath(".//text()").getall())).strip()
-        out.append((title, urljoin(response.url, href)))
-    return out
+def link_title(text: str, title: str | None) -> str:
+    """What a link says: its text, unless the text is empty or clipped and the title attribute
+    holds the whole of it (lists print "…年度报..." with the full title in ``title``)."""
+    text, title = text.strip(), (title or "").strip()
+    if title and (not text or CLIPPED.search(text) or (len(title) > len(text) and title.startswith(text))):
+        return title
+    return text
 
 
-def anchors(html: str, base_url: str) -> list[tuple[str, str]]:
-    """(title, URL) of the links in an HTML fragment; the title attribute wins over clipped text."""
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
-        return []
+def _links(root, base_url: str) -> list[tuple[str, str]]:
     out = []
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
-        title = (a.get("title") or a.text_content() or "").strip()
-        out.append((title, urljoin(base_url, href)))
+        out.append((link_title(a.text_content(), a.get("title")), urljoin(base_url, href)))
     return out
+
+
+def page_anchors(response: TextResponse) -> list[tuple[str, str]]:
+    """(title, URL) of a page's links, from the tree Scrapy already parsed for the response."""
+    return _links(response.selector.root, response.url)
+
+
+def anchors(html: str, base_url: str) -> list[tuple[str, str]]:
+    """(title, URL) of the links in an HTML fragment (a Hanweb record)."""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    return _links(root, base_url)
 
 
 # -- TRS and generic -----------------------------------------------------------

@@ -153,14 +153,14 @@ def report_row(rid: str, rec: StoredRecord, report: dict, source_url: str, also_
     }
 
 
-def report_records(archive: Archive) -> list[tuple[StoredRecord, list[str]]]:
+def report_records(records: list[StoredRecord]) -> list[tuple[StoredRecord, list[str]]]:
     """Latest capture of each report URL; the same content at several URLs is one report.
 
     Of identical copies the URL fetched first is the report's, the others go to ``also_at``.
     """
     latest: dict[str, StoredRecord] = {}
-    for rec in archive.records(kind="report"):  # fetch order: the last capture wins, first-seen order kept
-        if rec.status is not None and 200 <= rec.status < 300:  # failures are listed from the crawl log
+    for rec in records:  # fetch order: the last capture wins, first-seen order kept
+        if rec.kind == "report" and rec.status is not None and 200 <= rec.status < 300:  # failures are listed from the crawl log
             latest[rec.url] = rec
     by_payload: dict[str, tuple[StoredRecord, list[str]]] = {}
     for url, rec in latest.items():
@@ -249,7 +249,7 @@ def build(data_dir: Path | str, workers: int | None = None) -> dict[str, int]:
         for rec in records:  # latest capture per URL, for attachments
             by_url[rec.url] = by_url[rec.final_url] = rec
         report_rows = []
-        pairs = report_records(archive)
+        pairs = report_records(records)
         pending: dict[str, list[dict]] = {table: [] for table in ("report_texts", *dict(DETAIL_TABLES))}
         parsed = parse_records(archive, [rec for rec, _ in pairs], workers)
         for (rec, also_at), page_report in zip(pairs, parsed, strict=True):

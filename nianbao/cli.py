@@ -103,10 +103,6 @@ def crawl(urls: tuple[str, ...], portals: tuple[str, ...], all_portals: bool, da
         except Exception as exc:  # redis raises its own ConnectionError family
             raise click.ClickException(f"cannot reach Redis at {redis_url}: {exc}") from None
         overrides.update(distributed_settings(redis_url, job))
-    if render_js:
-        from crawler.rendering import rendering_settings
-
-        overrides.update(rendering_settings())
     for item in settings:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():

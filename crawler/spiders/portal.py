@@ -127,12 +127,7 @@ class PortalSpider(scrapy.Spider):
             yield from self.follow_list(response, listing)
             return
         hint = response.meta.get("depth_hint", 0)
-        for a in response.css("a"):
-            text = "".join(a.css("::text").getall()).strip() or a.attrib.get("title", "")
-            href = a.attrib.get("href")
-            if not href or href.startswith(("javascript:", "mailto:")) or href == "#":
-                continue
-            url = urljoin(response.url, href)
+        for text, url in listing.entries:  # a home or section page: its navigation links
             if is_report_column(text):
                 yield from self.list_requests(url, self.parse_list, {"nianbao_kind": "list", "nianbao_url": url})
             elif hint < MAX_SECTION_DEPTH and is_section_link(text):
@@ -177,29 +172,21 @@ class PortalSpider(scrapy.Spider):
         for url in attachments:
             yield scrapy.Request(url, callback=self.parse_attachment, priority=REPORT_PRIORITY + 1,
                                  meta={"nianbao_kind": "attachment", "report_url": response.url})
-        yield ReportItem(
-            url=(response.meta.get("redirect_urls") or [response.url])[0],
-            final_url=response.url,
-            record_id=response.meta.get("nianbao_record_id"),
-            list_title=response.meta.get("list_title"),
-            list_url=response.meta.get("list_url"),
-            page_metadata=page_metadata(response.body, content_type) if is_html else {},
-            attachments=attachments,
-            platform=response.meta.get("platform"),
-        )
+        yield self.report_item(response, page_metadata(response.body, content_type) if is_html else {}, attachments)
 
     def parse_attachment_report(self, response: Response):
         """A list entry that links straight to a PDF/Word report: the file is the report."""
-        yield ReportItem(
-            url=(response.meta.get("redirect_urls") or [response.url])[0],
-            final_url=response.url,
-            record_id=response.meta.get("nianbao_record_id"),
-            list_title=response.meta.get("list_title"),
-            list_url=response.meta.get("list_url"),
-            page_metadata={},
-            attachments=[],
-            platform=response.meta.get("platform"),
-        )
+        yield self.report_item(response, {}, [])
+
+    @staticmethod
+    def report_item(response: Response, metadata: dict, attachments: list[str]) -> ReportItem:
+        """The item for an archived report response, with what the list page said about it."""
+        meta = response.meta
+        return ReportItem(
+            url=(meta.get("redirect_urls") or [response.url])[0], final_url=response.url,
+            record_id=meta.get("nianbao_record_id"), list_title=meta.get("list_title"),
+            list_url=meta.get("list_url"), page_metadata=metadata, attachments=attachments,
+            platform=meta.get("platform"))
 
     def parse_attachment(self, response: Response):
         """Attachments are archived by the middleware; nothing more to extract here."""
