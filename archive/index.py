@@ -91,6 +91,21 @@ _SELECT = (
 )
 
 
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """For readers that must not write (a web server on a read-only mount): never creates anything.
+
+    WAL needs its -shm file to be writable; where it cannot be, the index is read as immutable.
+    """
+    if not path.is_file():
+        raise sqlite3.OperationalError(f"no index at {path}")
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+        con.execute("select count(*) from records").fetchone()
+        return con
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"file:{path}?immutable=1", uri=True, check_same_thread=False)
+
+
 def connect(path: Path, durable: bool = True) -> sqlite3.Connection:
     con = sqlite3.connect(path, timeout=30, isolation_level=None)
     con.execute("pragma journal_mode=wal")

@@ -71,15 +71,21 @@ class Archive:
     ``add_metadata``); a WARC file is only created on the first write.
     """
 
-    def __init__(self, root: Path | str, *, max_file_bytes: int = MAX_FILE_BYTES, fsync: bool = True) -> None:
+    def __init__(self, root: Path | str, *, max_file_bytes: int = MAX_FILE_BYTES, fsync: bool = True,
+                 readonly: bool = False) -> None:
         """``fsync=False`` still survives a killed process (bytes reach the OS before the index
-        row), but not a power cut; it trades that for speed on slow disks."""
+        row), but not a power cut; it trades that for speed on slow disks.  ``readonly`` opens
+        an existing archive without creating, recovering or writing anything."""
         self.root = Path(root)
         self.warc_dir = self.root / "warc"
         self.fsync = fsync
+        self.readonly = readonly
         try:
-            self.warc_dir.mkdir(parents=True, exist_ok=True)
-            self.db = index.connect(self.root / "index.sqlite", durable=fsync)
+            if readonly:
+                self.db = index.connect_readonly(self.root / "index.sqlite")
+            else:
+                self.warc_dir.mkdir(parents=True, exist_ok=True)
+                self.db = index.connect(self.root / "index.sqlite", durable=fsync)
         except (OSError, sqlite3.Error) as e:
             raise ArchiveError(f"cannot open archive at {self.root}: {e}") from e
         self.max_file_bytes = max_file_bytes
@@ -87,7 +93,8 @@ class Archive:
         self._name: str | None = None
         self._writer: WARCWriter | None = None
         self._serial = 0
-        self.recover()
+        if not readonly:
+            self.recover()
 
     # -- files -----------------------------------------------------------------
 
@@ -150,6 +157,8 @@ class Archive:
         self._file = self._writer = self._name = None
 
     def _ensure_file(self) -> None:
+        if self.readonly:
+            raise ArchiveError(f"archive at {self.root} is open read-only")
         if self._file is not None and self._file.tell() >= self.max_file_bytes:
             self._close_file()
         if self._file is None:

@@ -153,6 +153,11 @@ def report_row(rid: str, rec: StoredRecord, report: dict, source_url: str, also_
     }
 
 
+def fetched_ok(rec: StoredRecord) -> bool:
+    """A capture with the page in it: 2xx (a 304 or an error page is not the document)."""
+    return rec.status is not None and 200 <= rec.status < 300
+
+
 def report_records(records: list[StoredRecord]) -> list[tuple[StoredRecord, list[str]]]:
     """Latest capture of each report URL; the same content at several URLs is one report.
 
@@ -160,7 +165,7 @@ def report_records(records: list[StoredRecord]) -> list[tuple[StoredRecord, list
     """
     latest: dict[str, StoredRecord] = {}
     for rec in records:  # fetch order: the last capture wins, first-seen order kept
-        if rec.kind == "report" and rec.status is not None and 200 <= rec.status < 300:  # failures are listed from the crawl log
+        if rec.kind == "report" and fetched_ok(rec):  # failures are listed from the crawl log
             latest[rec.url] = rec
     by_payload: dict[str, tuple[StoredRecord, list[str]]] = {}
     for url, rec in latest.items():
@@ -208,11 +213,11 @@ def index_search(db: sqlite_utils.Database) -> None:
     """
     cols = ", ".join(SEARCH_COLUMNS)
     db.execute(f"create virtual table reports_fts using fts5({cols}, tokenize='unicode61')")
-    rows_ = db.execute(f"select r.rowid, {cols} from reports r left join report_texts t on t.report_id = r.id "
-                       "order by r.rowid").fetchall()
+    rows_ = db.conn.execute(f"select r.rowid, {cols} from reports r left join report_texts t "
+                            "on t.report_id = r.id order by r.rowid")
     db.conn.executemany(
         f"insert into reports_fts(rowid, {cols}) values (?, {', '.join('?' * len(SEARCH_COLUMNS))})",
-        [(r[0], *(index_text(v) for v in r[1:])) for r in rows_])
+        ((r[0], *(index_text(v) for v in r[1:])) for r in rows_))
     db.conn.commit()
 
 
@@ -246,8 +251,9 @@ def build(data_dir: Path | str, workers: int | None = None) -> dict[str, int]:
         records = archive.records()
         db["documents"].insert_all((document_row(r) for r in records), batch_size=500)
         by_url = {}
-        for rec in records:  # latest capture per URL, for attachments
-            by_url[rec.url] = by_url[rec.final_url] = rec
+        for rec in records:  # latest good capture per URL, for attachments (a later 304 or 5xx has no body)
+            if fetched_ok(rec):
+                by_url[rec.url] = by_url[rec.final_url] = rec
         report_rows = []
         pairs = report_records(records)
         pending: dict[str, list[dict]] = {table: [] for table in ("report_texts", *dict(DETAIL_TABLES))}

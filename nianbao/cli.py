@@ -145,7 +145,7 @@ def build(data: str, workers: int | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on; 0.0.0.0 only behind a proxy or in a container.")
 def serve(data: str, port: int, host: str) -> None:
-    """Serve DATA/nianbao.db with Datasette on 127.0.0.1, read-only."""
+    """Serve DATA/nianbao.db with Datasette, read-only (on 127.0.0.1 unless --host says otherwise)."""
     db = Path(data) / "nianbao.db"
     if not db.is_file():
         raise click.ClickException(f"no database at {db}: run `nianbao build --data {data}` first")

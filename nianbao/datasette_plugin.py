@@ -21,9 +21,9 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
+from nianbao.charts import FILTERS
 from nianbao.search import fts_query
 
-SEARCH_PARAMS = ("_search",)
 MARKER = "_nb_q"  # the user's own words, kept for the search box
 
 
@@ -40,7 +40,7 @@ def rewrite_query_string(query_string: bytes) -> bytes:
     typed = next((v for k, v in pairs if k == MARKER), None)
     out, original = [], None
     for key, value in pairs:
-        if (key == "_search" or (key.startswith("_search_") and key != "_searchmode")) and value.strip():
+        if (key == "_search" or key.startswith("_search_")) and value.strip():
             phrases = fts_query(value)
             original = typed if typed is not None and fts_query(typed) == phrases else value
             value = phrases
@@ -66,7 +66,7 @@ def asgi_wrapper(datasette):
     return wrap
 
 
-CHART_FILTERS = ("province", "city", "county", "level", "body_kind", "body")
+CHART_FILTERS = FILTERS  # the parameters of the region_totals_by_year query
 
 
 @hookimpl

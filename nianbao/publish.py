@@ -9,6 +9,7 @@ sections 三 and 四 side by side, ready to facet, sum and download.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
@@ -16,6 +17,7 @@ from functools import cache
 import sqlite_utils
 
 from nianbao.regions import place_body
+from nianbao.rows import REVIEW_COLUMNS
 from parsers.schema import schema
 
 SUMMARY = "report_summary"
@@ -29,24 +31,26 @@ SINGLE_ROWS = {
 }
 REVIEW_GROUPS = {"review": "review", "lawsuit_direct": "litigation_direct",
                  "lawsuit_after_review": "litigation_after_review"}
-REVIEW_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+REVIEW_OUTCOMES = REVIEW_COLUMNS
+
+
+# report_summary column → the schema's key for that figure: a data row in one template, a subtotal
+# (report_format.json "derived") in the other (（六）其他处理 is one row in 2019, three in 2021).
+GROUP_FIGURES = {"denied_total": "denied_total", "unable_total": "unable_total",
+                 "not_processed_total": "not_processed_total", "other_total": "other_processing"}
+_ROW_IN_EXPR = re.compile(r"applications\.(\w+)\.\{col\}")
 
 
 @cache
 def row_groups() -> dict[str, dict[str, tuple[str, ...]]]:
-    """Per template: summary column → the data rows it adds up, read from report_format.json.
-
-    （三）不予公开, （四）无法提供 and （五）不予处理 have no row of their own; （六）其他处理 is one
-    row in 2019 and three in 2021.
-    """
+    """Per template: summary column → the data rows it adds up, as report_format.json defines them."""
     out = {}
     for version, template in schema()["templates"].items():
-        keys = [r["key"] for r in template["tables"]["applications"]["rows"] if r["data"]]
+        data_rows = {r["key"] for r in template["tables"]["applications"]["rows"] if r["data"]}
+        derived = {d["key"]: tuple(_ROW_IN_EXPR.findall(d["expr"])) for d in template.get("derived", [])}
         out[version] = {
-            "denied_total": tuple(k for k in keys if k.startswith("denied_")),
-            "unable_total": tuple(k for k in keys if k.startswith("unable_")),
-            "not_processed_total": tuple(k for k in keys if k.startswith("not_processed_")),
-            "other_total": tuple(k for k in keys if k.startswith("other_")),
+            column: (key,) if key in data_rows else derived[f"applications.{key}.{{col}}"]
+            for column, key in GROUP_FIGURES.items()
         }
     return out
 

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import html
+import threading
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 import nh3
 from datasette.utils.asgi import Response
-from w3lib.encoding import html_to_unicode
 
 from archive import Archive, ArchiveError
+from parsers.html import decode_html
 
 CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 SECURITY_HEADERS = {
@@ -63,17 +65,27 @@ def sanitise(markup: str) -> str:
                      attribute_filter=_drop_remote_resources)
 
 
+_LOCK = threading.Lock()
+
+
+@cache
+def _open(archive_dir: Path) -> Archive:
+    """The archive, opened once per process and read-only: the site may be served from a read-only mount."""
+    return Archive(archive_dir, readonly=True)
+
+
 def render(archive_dir: Path, record_id: str) -> ArchivedView:
     """Read one archived response and make it safe to show."""
     try:
-        with Archive(archive_dir) as archive:
+        archive = _open(archive_dir)
+        with _LOCK:  # one read-only connection, shared by the server's threads
             rec = archive.get(record_id)
             body = archive.read_body(rec)
     except ArchiveError as exc:
         return ArchivedView(404, "text/plain; charset=utf-8", SECURITY_HEADERS, f"not archived: {exc}".encode())
     content_type = (rec.content_type or "").lower()
     if _is_html(content_type, body) or content_type.startswith("text/"):
-        _, text = html_to_unicode(rec.content_type, body)
+        text = decode_html(body, rec.content_type)  # as the parser reads it (wrong charsets included)
         if not _is_html(content_type, body):
             return ArchivedView(200, "text/plain; charset=utf-8", SECURITY_HEADERS, text.encode("utf-8"))
         banner = BANNER.format(url=html.escape(rec.url), fetched_at=html.escape(rec.fetched_at or ""),

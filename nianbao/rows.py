@@ -12,7 +12,8 @@ import re
 from decimal import Decimal
 from functools import cache
 
-from parsers.schema import schema
+from parsers import schema
+from parsers.checks import flatten_cells
 
 # The metadata block's labels (as keys of the parser's `metadata`) → reports columns.
 METADATA_COLUMNS = {
@@ -33,9 +34,8 @@ METADATA_ALIASES = {
     "发文日期": "发布日期", "公开日期": "发布日期", "生成日期": "发布日期", "印发日期": "成文日期",
     "失效日期": "废止日期", "发文字号": "文号", "主题词": "关键词", "关键字": "关键词",
 }
-APPLICANT_COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-                     "legal_service_org", "other_org", "total")
-REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+APPLICANT_COLUMNS = schema.application_columns()
+REVIEW_COLUMNS = schema.review_columns()
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
@@ -63,39 +63,45 @@ def metadata_columns(page_metadata: dict) -> dict:
 
 
 @cache
-def labels() -> dict[str, str]:
-    """Every key of the schema → its official label, by table: `applications.granted` → （一）予以公开."""
-    s = schema()
-    out: dict[str, str] = {f"column.{c['key']}": c["label"] for c in s["applicant_columns"]}
-    for version in ("2019", "2021"):
-        tables = s["templates"][version]["tables"]
-        for row in tables["applications"]["rows"]:
-            out.setdefault(f"applications.{row['key']}", row["label"])
-        for group in tables["review_litigation"]["groups"]:
-            out.setdefault(f"review_litigation.{group['key']}", group["label"])
-        for item in tables["proactive_disclosure"]["items"]:
-            out.setdefault(f"proactive_disclosure.{item['key']}", item["label"])
-            for row in item["rows"]:
-                out.setdefault(f"proactive_disclosure.{item['key']}.{row['key']}", row["label"])
-            for col in item["columns"]:
-                out.setdefault(f"proactive_disclosure.{item['key']}.column.{col['key']}", col["label"])
-                out.setdefault(f"unit.{item['key']}.{col['key']}", col.get("unit", ""))
+def labels(version: str) -> dict[str, str]:
+    """Every key of a template → its official label: `applications.granted` → （一）予以公开.
+
+    By template, because the two differ (2019 处理决定数量 is 2021's 本年处理决定数量).
+    """
+    tables = schema.schema()["templates"][version]["tables"]
+    out: dict[str, str] = {}
+    for row in tables["applications"]["rows"]:
+        out[f"applications.{row['key']}"] = row["label"]
+    for group in tables["review_litigation"]["groups"]:
+        out[f"review_litigation.{group['key']}"] = group["label"]
+    for item in tables["proactive_disclosure"]["items"]:
+        out[f"proactive_disclosure.{item['key']}"] = item["label"]
+        for row in item["rows"]:
+            out[f"proactive_disclosure.{item['key']}.{row['key']}"] = row["label"]
+        for col in item["columns"]:
+            out[f"proactive_disclosure.{item['key']}.column.{col['key']}"] = col["label"]
+            out[f"unit.{item['key']}.{col['key']}"] = col.get("unit", "")
     return out
 
 
 @cache
 def application_order(version: str) -> dict[str, int]:
-    rows = schema()["templates"][version]["tables"]["applications"]["rows"]
-    return {r["key"]: i for i, r in enumerate(r for r in rows if r["data"])}
+    return {label.key: i for i, label in enumerate(schema.application_rows(version)[0])}
+
+
+@cache
+def rule_descriptions(version: str) -> dict[str, str | None]:
+    return {r["id"]: r.get("description") for r in schema.rules(version)}
 
 
 def application_rows(report_id: str, report: dict) -> list[dict]:
-    order = application_order(report["template_version"]) if report["template_version"] in ("2019", "2021") else {}
+    version = report["template_version"]
+    order, lab = application_order(version), labels(version)
     out = []
     for row_key, cells in (report.get("applications") or {}).items():
         out.append({
             "report_id": report_id, "row_key": row_key, "row_order": order.get(row_key),
-            "row_label": labels().get(f"applications.{row_key}"),
+            "row_label": lab.get(f"applications.{row_key}"),
             **{c: number(cells.get(c)) for c in APPLICANT_COLUMNS},
         })
     return out
@@ -103,7 +109,8 @@ def application_rows(report_id: str, report: dict) -> list[dict]:
 
 def review_rows(report_id: str, report: dict) -> list[dict]:
     return [
-        {"report_id": report_id, "group_key": group, "group_label": labels().get(f"review_litigation.{group}"),
+        {"report_id": report_id, "group_key": group,
+         "group_label": labels(report["template_version"]).get(f"review_litigation.{group}"),
          **{c: number(cells.get(c)) for c in REVIEW_COLUMNS}}
         for group, cells in (report.get("review_litigation") or {}).items()
     ]
@@ -112,7 +119,7 @@ def review_rows(report_id: str, report: dict) -> list[dict]:
 def disclosure_rows(report_id: str, report: dict) -> list[dict]:
     """Long format (one row per cell): the two templates' section 二 tables differ in shape."""
     out = []
-    lab = labels()
+    lab = labels(report["template_version"])
     for item, rows in (report.get("proactive_disclosure") or {}).items():
         for row, cols in rows.items():
             for col, value in cols.items():
@@ -126,8 +133,7 @@ def disclosure_rows(report_id: str, report: dict) -> list[dict]:
 
 
 def check_rows(report_id: str, report: dict) -> list[dict]:
-    descriptions = {r["id"]: r.get("description") for v in ("2019", "2021")
-                    for r in schema()["templates"][v]["rules"]}
+    descriptions = rule_descriptions(report["template_version"])
     return [
         {"report_id": report_id, "rule": c["rule"], "description": descriptions.get(c["rule"]),
          "status": c["status"], "instances": c.get("instances"),
@@ -138,19 +144,9 @@ def check_rows(report_id: str, report: dict) -> list[dict]:
     ]
 
 
-def _flatten(prefix: str, value, out: dict) -> None:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            _flatten(f"{prefix}.{k}", v, out)
-    else:
-        out[prefix] = value
-
-
 def cell_rows(report_id: str, report: dict) -> list[dict]:
     """Every table value with the source cell it came from: the researcher's audit trail."""
-    values: dict = {}
-    for table in ("proactive_disclosure", "applications", "review_litigation"):
-        _flatten(table, report.get(table) or {}, values)
+    values = flatten_cells(report)
     prov = report.get("provenance") or {}
     out = []
     for path, value in values.items():

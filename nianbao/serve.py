@@ -1,4 +1,4 @@
-"""`nianbao serve`: Datasette on the built database, read-only, on 127.0.0.1.
+"""`nianbao serve`: Datasette on the built database, read-only, on 127.0.0.1 by default.
 
 The database is opened immutable (it is rebuilt, never edited): Datasette then
 trusts the row counts of an inspect file (``inspect-data.json`` beside the

@@ -18,7 +18,7 @@ from . import schema
 TOLERANCE = Decimal("0.00005")
 
 
-def _flatten(report: dict) -> dict[str, object]:
+def flatten_cells(report: dict) -> dict[str, object]:
     """The report's table cells flattened once (path → value, in document order).
 
     Rules look up thousands of paths; the sanity rules read every cell.
@@ -157,12 +157,12 @@ def evaluate(report: dict, cells: Mapping[str, object] | None = None) -> list[di
         return []
     out = []
     if cells is None:
-        cells = _flatten(report)
+        cells = flatten_cells(report)
     for rule in _compiled(version):
         if rule.instances is None:
             result = _sanity(rule.id, cells, version)
             if result["failed"]:  # listed in document order, whatever order ``cells`` has
-                result = _sanity(rule.id, _flatten(report), version)
+                result = _sanity(rule.id, flatten_cells(report), version)
             out.append(result)
         else:
             out.append(_equation(rule, cells))

@@ -97,6 +97,12 @@ def application_columns() -> tuple[str, ...]:
 
 
 @cache
+def review_columns() -> tuple[str, ...]:
+    """结果维持, 结果纠正, 其他结果, 尚未审结, 总计: the same in both templates."""
+    return tuple(c["key"] for c in schema()["templates"]["2021"]["tables"]["review_litigation"]["columns"])
+
+
+@cache
 def review_cells() -> tuple[str, ...]:
     return tuple(schema()["templates"]["2021"]["tables"]["review_litigation"]["cell_order"])
 

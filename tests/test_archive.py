@@ -127,3 +127,21 @@ def test_events_are_archived_and_listed(tmp_path):
     (warc,) = (tmp_path / "warc").glob("*.warc.gz")
     with open(warc, "rb") as fh:
         assert [r.rec_type for r in ArchiveIterator(fh)] == ["warcinfo", "metadata", "metadata"]
+
+
+def test_readonly_archive_creates_and_writes_nothing(tmp_path):
+    with pytest.raises(ArchiveError, match="cannot open archive"):
+        Archive(tmp_path / "missing", readonly=True)
+    assert not (tmp_path / "missing").exists()
+    with Archive(tmp_path) as archive:
+        rec = write(archive, "http://127.0.0.1/a.html", HTML)
+    def content():  # SQLite's own -wal/-shm companions aside
+        return {p.name: p.read_bytes() for p in tmp_path.rglob("*")
+                if p.is_file() and not p.name.endswith(("-wal", "-shm"))}
+
+    before = content()
+    with Archive(tmp_path, readonly=True) as archive:
+        assert archive.read_body(archive.get(rec.record_id)) == HTML
+        with pytest.raises(ArchiveError, match="read-only"):
+            archive.add_event("failure", url="http://127.0.0.1/x")
+    assert content() == before

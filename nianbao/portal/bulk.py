@@ -14,18 +14,17 @@ import random
 import re
 from functools import lru_cache
 
-from .render import STYLES, random_report
-from .site import LABELS, Doc, Entry, Response, published_at, utf8, xxgk_detail, xxgk_list
+from .render import DISTRICTS, STYLES, random_report
+from .site import LABELS, Doc, Entry, Response, doc_of, render_detail, utf8, xxgk_list
 
 ROOT = "/gdwnb"
 COLUMN = ("各单位政府信息公开年报", f"{ROOT}/index.html")
 PER_PAGE = 20
 FIRST_ID = 300000
-_DISTRICTS = ("东湖区", "青山区", "河西区", "城南区", "滨江区", "桃源县", "临川区", "清河县")
 _FIRST = "安宝长大丰福广和华怀嘉金静康乐龙美平庆仁瑞尚泰天万文祥新兴永玉中"
 _SECOND = "安川丰港河湖桥江林岭宁坪山泉沙石水塘田溪峡阳源洲庄口岗坝集店铺圩"
 _YEARS = (2019, 2020, 2021, 2022, 2023, 2024)
-CAPACITY = len(_YEARS) * len(_DISTRICTS) * len(_FIRST) * len(_SECOND)
+CAPACITY = len(_YEARS) * len(DISTRICTS) * len(_FIRST) * len(_SECOND)
 _DETAIL = re.compile(rf"^{ROOT}/(\d{{6}})/t(\d{{8}})_(\d+)\.html$")
 _LIST = re.compile(rf"^{ROOT}/(?:index(?:_(\d+))?\.html)?$")
 
@@ -34,8 +33,8 @@ def body_year(i: int) -> tuple[str, int]:
     """The issuing body and year of report ``i``: distinct for every i below CAPACITY."""
     year = _YEARS[i % len(_YEARS)]
     rest = i // len(_YEARS)
-    district = _DISTRICTS[rest % len(_DISTRICTS)]
-    rest //= len(_DISTRICTS)
+    district = DISTRICTS[rest % len(DISTRICTS)]
+    rest //= len(DISTRICTS)
     town = _FIRST[rest % len(_FIRST)] + _SECOND[rest // len(_FIRST)]
     return f"{district}{town}镇人民政府", year
 
@@ -71,22 +70,13 @@ class BulkColumn:
         meta.update({"索引号": f"008675399/{date[:4]}-{FIRST_ID + i}", "信息名称": title, "发布机构": body,
                      "主题分类": "综合政务/政务公开", "发布日期": date, "成文日期": date, "关键词": "年度报告"})
         return Entry("bulk", path_of(i), title, meta, date, self.report(i) if with_report else None,
-                     STYLES[i % len(STYLES)])
+                     STYLES[i % len(STYLES)], column=COLUMN)
 
     def doc(self, i: int) -> Doc:
-        e = self.entry(i)
-
-        def render(report: dict, note: str, modified: float) -> dict[str, Response]:
-            return {e.path: self._render(Entry(**{**e.__dict__, "report": report}), note, modified)}
-
-        return Doc("bulk", e.path, e.title, dict(e.metadata), "utf-8", e.report, e.style, render=render)
-
-    @staticmethod
-    def _render(e: Entry, note: str = "", modified: float = 0.0) -> Response:
-        return utf8(xxgk_detail(e, note, COLUMN), modified or published_at(e.publish_date))
+        return doc_of(self.entry(i))
 
     def _detail(self, i: int) -> Response:
-        return self._render(self.entry(i))
+        return render_detail(self.entry(i))
 
     def _list_page(self, k: int) -> Response:
         rows = [self.entry(i, with_report=False) for i in range(k * PER_PAGE, min(self.n, (k + 1) * PER_PAGE))]

@@ -35,7 +35,6 @@ from .render import Table, place
 TEXT_VARIANTS = ("pipe", "tab", "markdown", "cell_lines", "paragraph_cells", "lone_pipe")
 HTML_VARIANTS = (*render.STYLES, "nested", "nbsp", "split_labels", "split_header", "stray_cells",
                  "traditional", "fullwidth_digits", "placeholders", "no_captions", "one_table")
-FORMATS = {"text": TEXT_VARIANTS, "html": HTML_VARIANTS, "docx": ("word",), "pdf": ("ruled",)}
 PLACEHOLDER = "/"
 
 # Simplified → traditional for characters of the template labels (a small map, the inverse of what

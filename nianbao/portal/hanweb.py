@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import random
 from html import escape
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from . import files
 from .render import random_report, render_report_html
@@ -34,8 +34,6 @@ COLUMN_PATH = f"/col/col{COLUMNID}/index.html"
 PROXY_PATH = "/module/web/jpage/dataproxy.jsp"
 PER_PAGE = 2
 GROUP_SIZE = 3  # pages per dataproxy request, as jpage asks
-FORM_FIELDS = ("col", "appid", "webid", "path", "columnid", "sourceContentType", "unitid", "webname",
-               "permissiontype")
 LABELS = ("索引号", "主题分类", "发布机构", "成文日期", "文号", "时效", "名称", "发布日期")
 DOCX_PATH = "/picture/0/2401251630456.docx"
 PDF_PATH = "/picture/0/2502251003245.pdf"
@@ -256,14 +254,6 @@ class HanwebSite:
         if perpage < 1 or start < 1 or end < start:
             return bad_request("记录范围无效")
         return Response(dataproxy_xml(records, start, end, perpage), "text/xml;charset=UTF-8")
-
-    def form(self) -> dict[str, str]:
-        """The form a browser POSTs to dataproxy.jsp (the page's ajaxParam)."""
-        return {"col": "1", "appid": "1", "webid": WEBID, "path": "/", "columnid": COLUMNID,
-                "sourceContentType": "1", "unitid": UNITID, "webname": WEBNAME, "permissiontype": "0"}
-
-    def proxy_url(self, start: int, end: int, perpage: int = PER_PAGE) -> str:
-        return f"{PROXY_PATH}?{urlencode({'startrecord': start, 'endrecord': end, 'perpage': perpage})}"
 
 
 def bad_request(message: str) -> Response:

@@ -26,7 +26,7 @@ from html import escape
 from urllib.parse import parse_qsl, urlsplit
 
 from .render import random_report
-from .site import LABELS, Doc, Entry, Response, published_at, utf8, xxgk_detail
+from .site import LABELS, Doc, Entry, Response, doc_of, render_detail, utf8
 
 SECTION = "sfj"
 SITE = "东湖区司法局"
@@ -141,19 +141,11 @@ class JsAppSite:
                 title, topic, body = report["title"], "政务公开/政府信息公开年报", []
             else:
                 (title, topic, body), report, style = data, None, None
-            entry = Entry(SECTION, path, title, _metadata(title, date, art_id, topic), date, report, style, body)
-            render = self._renderer(entry)
-            self.docs.append(Doc(SECTION, path, title, dict(entry.metadata), "utf-8", report, style,
-                                 render=render if report is not None else None))
-            self.routes.update(render(report, "", published_at(date)))
+            entry = Entry(SECTION, path, title, _metadata(title, date, art_id, topic), date, report, style, body,
+                          column=COLUMN)
+            self.docs.append(doc_of(entry))
+            self.routes[path] = render_detail(entry)
             self.rows.append({"id": art_id, "wzbt": title, "lj": path, "fbrq": date})
-
-    @staticmethod
-    def _renderer(entry: Entry):
-        def render(report: dict | None, note: str, modified: float) -> dict[str, Response]:
-            e = Entry(**{**entry.__dict__, "report": report})
-            return {entry.path: utf8(xxgk_detail(e, note, COLUMN), modified)}
-        return render
 
     def api(self, raw_path: str) -> Response | None:
         """``/sfj/api/list.json?page=N`` → one page of rows (an empty page past the end); None for other paths."""

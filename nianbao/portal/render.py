@@ -324,7 +324,7 @@ def render_report_html(report: dict, style: str = "word") -> str:
 # ---------------------------------------------------------------------------
 # Random but consistent reports.
 
-_DISTRICTS = ("东湖区", "青山区", "河西区", "城南区", "滨江区", "桃源县", "临川区", "清河县")
+DISTRICTS = ("东湖区", "青山区", "河西区", "城南区", "滨江区", "桃源县", "临川区", "清河县")
 _STREETS = ("东风", "解放", "新华", "长江", "和平", "胜利", "建设", "人民路")
 _DEPARTMENTS = ("教育局", "卫生健康局", "民政局", "人力资源和社会保障局", "自然资源局", "住房和城乡建设局",
                 "市场监督管理局", "财政局", "交通运输局", "生态环境分局", "人民政府办公室")
@@ -332,7 +332,7 @@ _YEARS = {"2019": (2019, 2020), "2021": (2021, 2022, 2023, 2024), "none": (2015,
 
 
 def random_body(rng: random.Random) -> str:
-    district = rng.choice(_DISTRICTS)
+    district = rng.choice(DISTRICTS)
     if rng.random() < 0.3:
         return f"{district}{rng.choice(_STREETS)}街道办事处"
     return f"{district}{rng.choice(_DEPARTMENTS)}"

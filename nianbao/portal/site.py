@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from html import escape
 from importlib import resources
@@ -74,6 +74,7 @@ class Entry:
     report: dict | None = None
     style: str | None = None
     body: list[str] = field(default_factory=list)
+    column: tuple[str, str] = ("政府信息公开年报", "/xxgk/ndbg/index.html")  # breadcrumb of a TRS page
 
     @property
     def encoding(self) -> str:
@@ -108,7 +109,7 @@ class Doc:
 def doc_of(e: Entry) -> Doc:
     """The catalog's view of an entry of the TRS and GBK columns, re-renderable for revisions."""
     def render(report: dict, note: str, modified: float) -> dict[str, Response]:
-        return {e.path: render_detail(Entry(**{**e.__dict__, "report": report}), note, modified)}
+        return {e.path: render_detail(replace(e, report=report), note, modified)}
 
     return Doc(e.section, e.path, e.title, dict(e.metadata), e.encoding, e.report, e.style,
                render=render if e.report is not None else None)
@@ -337,9 +338,12 @@ def gbk(html: str, modified: float = 0.0) -> Response:
 
 
 def render_detail(e: Entry, note: str = "", modified: float = 0.0) -> Response:
-    """The detail page of an entry of this module's two columns (used again by ``Portal.revise``)."""
+    """The detail page of a TRS-style entry (any column) or of the GBK JSP column (used again by
+    ``Portal.revise``)."""
     modified = modified or published_at(e.publish_date)
-    return utf8(xxgk_detail(e, note), modified) if e.section == "xxgk" else gbk(jyj_detail(e, note), modified)
+    if e.encoding == "gbk":
+        return gbk(jyj_detail(e, note), modified)
+    return utf8(xxgk_detail(e, note, e.column), modified)
 
 
 def _pages(items: list[Entry], size: int) -> list[list[Entry]]:
