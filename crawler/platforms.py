@@ -10,7 +10,12 @@ into entries (title, URL) and the requests for the rest of the list:
   ``<record><![CDATA[…]]></record>``, the rest come from POSTs to
   ``/module/web/jpage/dataproxy.jsp?startrecord=…&endrecord=…&perpage=…``;
 - Guangdong gkmlpt: the list is a JavaScript app over the JSON API
-  ``/gkmlpt/api/all/<category>?page=N&sid=<site id>``;
+  ``/gkmlpt/api/all/<category>?page=N&sid=<site id>``; its annual-report page
+  ``/gkmlpt/annualreport`` is the same app over the same API, showing the report
+  category (``annualreport#2629`` is ``api/all/2629``, as public scrapers of real
+  sites read it).  How the page picks that category without a hash route (the
+  report category of the catalog tree its shell embeds, else category 0) is an
+  assumption, not something seen in public sources: see ``gkmlpt_categories``;
 - generic: 下一页/尾页/page-number links and ``?page=N`` queries.
 """
 
@@ -26,7 +31,7 @@ import lxml.html
 from scrapy import FormRequest, Request
 from scrapy.http import Response, TextResponse
 
-from crawler.classify import CLIPPED
+from crawler.classify import CLIPPED, is_report_column
 
 MAX_PAGES = 500
 
@@ -43,6 +48,11 @@ _HANWEB_PARAMS = ("col", "appid", "webid", "path", "columnid", "sourceContentTyp
 _JS_PARAM = re.compile(r"\b(" + "|".join(_HANWEB_PARAMS) + r")['\"]?\s*[:=]\s*['\"]([^'\"]*)['\"]", re.I)
 _GKMLPT_SID = re.compile(r"\bSID\s*[:=]\s*['\"]?(\d+)")
 _GKMLPT_API = re.compile(r"/gkmlpt/api/all/(\d+)")
+# The catalog tree of a gkmlpt shell (``TREE: [{"id": 2811, "name": "政府信息公开年报", "parent": 0, …}]``):
+# one match per object literal, up to its first nested object; id and name in either order.
+_GKMLPT_NODE = re.compile(r"\{([^{}]*)")
+_GKMLPT_NODE_ID = re.compile(r"""(?<![\w$])["']?id["']?\s*:\s*["']?(\d+)""")
+_GKMLPT_NODE_NAME = re.compile(r"""(?<![\w$])["']?name["']?\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
 @dataclass
@@ -218,21 +228,80 @@ def gkmlpt_api_url(base_url: str, category: str, page: int, sid: str) -> str:
     return f"{root}/gkmlpt/api/all/{category}?{urlencode({'page': page, 'sid': sid})}"
 
 
+def is_gkmlpt_annualreport(url: str) -> bool:
+    """The platform's annual-report page, ``…/gkmlpt/annualreport`` (the catalog is ``…/gkmlpt/index``)."""
+    return urlsplit(url).path.rstrip("/").endswith("/gkmlpt/annualreport")
+
+
+def _js_string(raw: str) -> str:
+    """A JS/JSON string literal's text: trees are often printed with ``\\uXXXX`` escapes."""
+    try:
+        return json.loads(f'"{raw}"')
+    except ValueError:
+        return raw
+
+
+def gkmlpt_report_categories(text: str) -> list[str]:
+    """Ids of the report categories (政府信息公开年报 …) in the catalog tree an app shell embeds.
+
+    The tree's nodes are shaped like the API's ``classify`` object (``id``, ``name``,
+    ``parent``, ``post_count``); a node is a report category when its name would be a
+    report-column link (``classify.is_report_column``), so no site's ids are hard-coded.
+    """
+    found = []
+    for node in _GKMLPT_NODE.findall(text):
+        ident, name = _GKMLPT_NODE_ID.search(node), _GKMLPT_NODE_NAME.search(node)
+        if ident and name and is_report_column(_js_string(name.group(1) or name.group(2) or "")):
+            found.append(ident.group(1))
+    return list(dict.fromkeys(found))
+
+
+def gkmlpt_categories(response: Response, text: str) -> list[str]:
+    """The categories a gkmlpt page shows, as its app would ask the API for them.
+
+    A hash route names one (``index#2811``, ``annualreport#2629``).  Without one the
+    catalog shows everything (category 0), while the annual-report page shows the
+    report category: the one its tree names, or, when the tree says nothing we
+    recognise, category 0, whose report titles the spider picks out anyway.
+
+    Assumed, not observed: that the annual-report page has no API of its own and,
+    without a hash, shows the report category of its ``TREE``.  Public scrapers only
+    show ``annualreport#<category>`` read through ``/gkmlpt/api/all/<category>``; the
+    fallback to category 0 keeps the crawl complete if the assumption is wrong.
+    """
+    fragment = urlsplit(response.meta.get("nianbao_url") or response.url).fragment
+    if fragment.isdigit():
+        return [fragment]
+    if is_gkmlpt_annualreport(response.url):
+        return gkmlpt_report_categories(text) or ["0"]
+    return ["0"]
+
+
+def gkmlpt_total(data: dict) -> int:
+    """How many articles the category holds: ``total``, or the ``classify`` object's ``post_count``."""
+    classify = data.get("classify") if isinstance(data.get("classify"), dict) else {}
+    for value in (data.get("total"), classify.get("post_count")):
+        if str(value).isdigit():
+            return int(value)
+    return 0
+
+
 def gkmlpt_list(response: Response) -> ListPage:
     page = ListPage("gkmlpt")
     if "/gkmlpt/api/" not in response.url:
-        # The catalog page: site id from its script, category from the URL fragment (#2811) or 0 (all).
+        # A catalog or annual-report page: site id from its script (or the query), categories from its route.
         text = response.text if isinstance(response, TextResponse) else ""
         sid = m.group(1) if (m := _GKMLPT_SID.search(text)) else dict(
             parse_qsl(urlsplit(response.url).query)).get("sid")
-        fragment = urlsplit(response.meta.get("nianbao_url") or response.url).fragment
-        category = fragment if fragment.isdigit() else "0"
         if sid:
-            page.requests.append(Request(gkmlpt_api_url(response.url, category, 1, sid)))
+            for category in gkmlpt_categories(response, text):
+                page.requests.append(Request(gkmlpt_api_url(response.url, category, 1, sid)))
         return page
     try:
         data = json.loads(response.body)
     except ValueError:
+        return page
+    if not isinstance(data, dict):
         return page
     articles = data.get("articles") or []
     for a in articles:
@@ -241,7 +310,7 @@ def gkmlpt_list(response: Response) -> ListPage:
             page.entries.append((a["title"], urljoin(response.url, url)))
     query = dict(parse_qsl(urlsplit(response.url).query))
     if query.get("page") == "1" and articles:
-        pages = min(math.ceil(int(data.get("total") or 0) / len(articles)), MAX_PAGES)
+        pages = min(math.ceil(gkmlpt_total(data) / len(articles)), MAX_PAGES)
         category = _GKMLPT_API.search(response.url).group(1)
         for n in range(2, pages + 1):
             page.requests.append(Request(gkmlpt_api_url(response.url, category, n, query.get("sid", ""))))

@@ -63,6 +63,58 @@ def test_gkmlpt_app_shell_and_json_api():
     assert [r.url.rsplit("?", 1)[1] for r in page.requests] == ["page=2&sid=755999", "page=3&sid=755999"]
 
 
+GKMLPT_TREE = ('TREE: [{"id":2809,"name":"\\u673a\\u6784\\u804c\\u80fd","parent":0,"post_count":1},'
+               '{"id":2811,"name":"\\u653f\\u5e9c\\u4fe1\\u606f\\u516c\\u5f00\\u5e74\\u62a5","parent":0,"post_count":5}]')
+
+
+def gkmlpt_shell(config: str) -> bytes:
+    return f"<html><script>window._CONFIG = {{ SID: '755999', {config} }};</script></html>".encode()
+
+
+def api_urls(url: str, body: bytes) -> list[str]:
+    return [r.url for r in platforms.list_page(response(url, body, meta={"nianbao_url": url})).requests]
+
+
+def test_gkmlpt_annualreport_page_lists_the_report_category_of_its_tree():
+    annual = "http://x.gov.cn/wsjkj/gkmlpt/annualreport"
+    page = platforms.list_page(response(annual, gkmlpt_shell(GKMLPT_TREE), meta={"nianbao_url": annual}))
+    assert page.platform == "gkmlpt" and page.entries == []
+    assert [r.url for r in page.requests] == ["http://x.gov.cn/wsjkj/gkmlpt/api/all/2811?page=1&sid=755999"]
+    # A hash route wins, as in the app (annualreport#2629 is read through api/all/2629).
+    assert api_urls(annual + "#2629", gkmlpt_shell(GKMLPT_TREE)) == [
+        "http://x.gov.cn/wsjkj/gkmlpt/api/all/2629?page=1&sid=755999"]
+    # A tree with no report category, or none at all: every article (category 0), filtered by title later.
+    assert api_urls(annual + "/", gkmlpt_shell("TREE: [{id: 5, name: '政策文件'}]")) == [
+        "http://x.gov.cn/wsjkj/gkmlpt/api/all/0?page=1&sid=755999"]
+    assert api_urls(annual, gkmlpt_shell("TYPE: 'gkmlpt'"))[0].endswith("/api/all/0?page=1&sid=755999")
+    # The catalog without a hash shows everything, tree or not.
+    assert api_urls("http://x.gov.cn/wsjkj/gkmlpt/index", gkmlpt_shell(GKMLPT_TREE)) == [
+        "http://x.gov.cn/wsjkj/gkmlpt/api/all/0?page=1&sid=755999"]
+
+
+def test_gkmlpt_report_categories_from_any_tree_literal():
+    tree = """TREE: [{name: '政府信息公开', id: 1, children: [
+                {'name': '政府信息公开年度报告', 'parent_id': 1, 'id': '12', classify_main_name: 'x'}]},
+              {"id": 13, "name": "统计数据"}, {"id": 14, "name": "2023年政府信息公开工作年度报告"},
+              {"parent": 1, "id": 15, "name": "政府信息公开年报"}, {"id": 12, "name": "年度报告"}]"""
+    assert platforms.gkmlpt_report_categories(tree) == ["12", "15"]
+    assert platforms.gkmlpt_report_categories("SID: '2', SITE_NAME: '政府信息公开年报'") == []
+
+
+def test_gkmlpt_api_pages_by_the_classify_post_count_when_there_is_no_total():
+    api = {"classify": {"id": 2811, "name": "政府信息公开年报", "parent": 0, "post_count": 7},
+           "articles": [{"id": 1, "title": "2024年政府信息公开工作年度报告", "url": "/wsjkj/gkmlpt/content/0/1/post_1.html"},
+                        {"id": 2, "title": "2023年政府信息公开工作年度报告", "url": "/wsjkj/gkmlpt/content/0/2/post_2.html"},
+                        {"id": 3, "title": "2022年政府信息公开工作年度报告", "url": "/wsjkj/gkmlpt/content/0/3/post_3.html"}]}
+    url = "http://x.gov.cn/wsjkj/gkmlpt/api/all/2811?page=1&sid=755999"
+    page = platforms.list_page(response(url, json.dumps(api).encode(), cls=TextResponse))
+    assert page.entries[0] == ("2024年政府信息公开工作年度报告", "http://x.gov.cn/wsjkj/gkmlpt/content/0/1/post_1.html")
+    assert [r.url.rsplit("/", 1)[1] for r in page.requests] == ["2811?page=2&sid=755999", "2811?page=3&sid=755999"]
+    later = platforms.list_page(response(url.replace("page=1", "page=3"), json.dumps(api).encode(), cls=TextResponse))
+    assert len(later.entries) == 3 and later.requests == []  # only the first page schedules the rest
+    assert platforms.list_page(response(url, b"[]", cls=TextResponse)).entries == []
+
+
 def test_a_page_that_only_links_to_gkmlpt_is_not_a_gkmlpt_list():
     page = b'<html><a href="/wsjkj/gkmlpt/index">gkmlpt</a> <a href="/x/">\xe4\xb8\x8b\xe4\xb8\x80\xe9\xa1\xb5</a></html>'
     assert platforms.detect(response("http://x.gov.cn/xxgk/", page)) == "generic"

@@ -10,6 +10,13 @@ sid or category gives no articles).  Articles carry absolute URLs on the
 portal's own host and port.  Detail pages
 ``/wsjkj/gkmlpt/content/<id//10**6>/<id//10**3>/post_<id>.html`` show the
 metadata in a ``<div class="classify">`` table.
+
+``/wsjkj/gkmlpt/annualreport`` (linked from the catalog's header as 政府信息公开年度报告)
+is the platform's annual-report page: the same kind of app shell, whose config
+also carries the catalog tree (``TREE``, nodes shaped like the API's ``classify``
+object, names ``\\u``-escaped as a JSON encoder prints them).  Its app lists the
+report category, 2811, through the same API; it has no endpoint of its own, so
+it lists exactly the reports the catalog has.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from .site import Doc, Response, published_at, utf8
 
 ROOT = "/wsjkj/gkmlpt"
 INDEX_PATH = f"{ROOT}/index"
+ANNUAL_PATH = f"{ROOT}/annualreport"
 # The department's 信息公开 entry: a redirect to the platform, as many Guangdong sites answer.
 ENTRY_PATH = "/wsjkj/xxgk/"
 API_PREFIX = f"{ROOT}/api/all/"
@@ -80,12 +88,27 @@ def index_page() -> str:
             "<script>\n  window._CONFIG = {\n    SID: '" + SID + "',\n"
             f"    SITE_NAME: '{SITE}',\n    API_ROOT: '{ROOT}/api/',\n    ROUTER_MODE: 'hash'\n  }};\n"
             "</script>\n</head>\n<body>\n"
-            f'<div class="header"><h1>{SITE}政府信息公开</h1><a href="/">东湖区人民政府</a></div>\n'
+            f'<div class="header"><h1>{SITE}政府信息公开</h1><a href="/">东湖区人民政府</a>\n'
+            f'<a href="{ANNUAL_PATH}">政府信息公开年度报告</a></div>\n'
             '<div class="gkml-aside"><ul class="classify-nav">\n'
             f'<li><a href="{INDEX_PATH}">全部</a></li>\n{nav}</ul></div>\n'
             '<div id="app"><noscript>请启用浏览器的 JavaScript 以浏览政府信息公开目录。</noscript></div>\n'
             f'<script src="{ROOT}/static/js/chunk-vendors.js"></script>\n'
             f'<script src="{ROOT}/static/js/app.js"></script>\n</body>\n</html>\n')
+
+
+def annualreport_page(tree: list[dict]) -> str:
+    """The annual-report app shell: the site id and the catalog tree, the list left to the app."""
+    return (_HEAD.format(title=f"{SITE}政府信息公开年度报告") +
+            "<script>\n  window._CONFIG = {\n    SID: '" + SID + "',\n"
+            f"    SITE_NAME: '{SITE}',\n    API_ROOT: '{ROOT}/api/',\n    ROUTER_MODE: 'hash',\n"
+            f"    TREE: {json.dumps(tree, separators=(',', ':'))}\n  }};\n"
+            "</script>\n</head>\n<body>\n"
+            f'<div class="header"><h1>{SITE}政府信息公开年度报告</h1><a href="{INDEX_PATH}">政府信息公开目录</a></div>\n'
+            '<div id="app" class="annual-report"><noscript>请启用浏览器的 JavaScript 以浏览政府信息公开年度报告。'
+            '</noscript></div>\n'
+            f'<script src="{ROOT}/static/js/chunk-vendors.js"></script>\n'
+            f'<script src="{ROOT}/static/js/annualreport.js"></script>\n</body>\n</html>\n')
 
 
 def detail_page(meta: dict[str, str], article: str, note: str = "") -> str:
@@ -146,6 +169,12 @@ class GkmlptSite:
                 "document_number": doc_no, "publisher": SITE, "create_time": stamp - 3600, "date": stamp,
                 "display_publish_time": stamp, "classify_main_name": CATEGORIES[category],
             }))
+        self.routes[ANNUAL_PATH] = utf8(annualreport_page(self.tree()))
+
+    def tree(self) -> list[dict]:
+        """The catalog tree as gkmlpt shells embed it: one node per category, with its article count."""
+        return [{"id": cid, "name": name, "parent": 0, "post_count": sum(c == cid for c, _ in self.articles)}
+                for cid, name in CATEGORIES.items()]
 
     @staticmethod
     def _renderer(path: str, meta: dict[str, str], style: str):
