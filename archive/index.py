@@ -107,7 +107,8 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
 
 
 def connect(path: Path, durable: bool = True) -> sqlite3.Connection:
-    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    # One thread at a time, not always the one that opened it (the crawler writes on its own thread).
+    con = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     con.execute("pragma journal_mode=wal")
     # FULL survives a power cut; NORMAL (in WAL mode) still survives a killed process.
     con.execute(f"pragma synchronous={'full' if durable else 'normal'}")

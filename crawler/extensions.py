@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.middlewares import archive_for
+from crawler.archiving import archive_for
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class CrawlLog:
     def spider_opened(self, spider) -> None:
         self.started = time.monotonic()
         self.start_urls = list(getattr(spider, "start_urls", []))
-        archive_for(self.crawler).add_event("crawl_started", data={
+        archive_for(self.crawler).send("add_event", "crawl_started", data={
             "crawl_id": self.crawler.nianbao_crawl_id, "pid": os.getpid(), "spider": spider.name, "start_urls": self.start_urls,
             "refresh": self.crawler.settings.getbool("NIANBAO_REFRESH")})
         if self.interval > 0:
@@ -84,7 +84,7 @@ class CrawlLog:
                 "errors": stats.get(f"nianbao/host/{host}/errors", 0),
                 "platform": self.platforms[host].most_common(1)[0][0] if self.platforms[host] else None,
             }
-        archive_for(self.crawler).add_event("crawl_finished", data={
+        archive_for(self.crawler).send("add_event", "crawl_finished", data={
             "crawl_id": self.crawler.nianbao_crawl_id, "spider": spider.name, "start_urls": self.start_urls, "reason": reason,
             "seconds": round(time.monotonic() - self.started, 3), "hosts": per_host,
             "stats": {k: v for k, v in stats.items() if isinstance(v, int | float) and "/host/" not in k},

@@ -16,32 +16,18 @@ Each does one thing; their priorities place them around Scrapy's own:
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
-from archive import Archive
+from crawler import archive_process
+from crawler.archiving import archive_for
 
 # Status codes and markers of anti-bot walls: recorded as blocked, never circumvented.
 BLOCK_STATUSES = {403: "forbidden", 412: "anti-bot challenge (412)", 418: "anti-bot", 521: "anti-bot challenge (521)"}
 _BLOCK_MARKERS = (b"captcha", "验证码".encode(), "安全验证".encode(), b"__jsl_clearance", b"waf")
-
-
-def archive_for(crawler) -> Archive:
-    """The crawler's one Archive, opened on first use and closed when the engine stops."""
-    archive = getattr(crawler, "nianbao_archive", None)
-    if archive is None:
-        archive = Archive(Path(crawler.settings.get("NIANBAO_DATA", "data")) / "archive",
-                          fsync=crawler.settings.getbool("NIANBAO_ARCHIVE_FSYNC"))
-        crawler.nianbao_archive = archive
-        crawler.nianbao_crawl_id = uuid.uuid4().hex  # ties this crawl's events together
-        crawler.signals.connect(archive.close, signal=signals.engine_stopped)
-    return archive
 
 
 def _headers(headers) -> list[tuple[str, str]]:
@@ -59,30 +45,45 @@ class ArchiveResponsesMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+    async def process_response(self, request: Request, response: Response, spider=None) -> Response:
         first_url = (request.meta.get("redirect_urls") or [request.url])[0]
         headers = _headers(response.headers)
         if "playwright" in response.flags:  # scrapy-playwright: the browser's DOM, not the server's bytes
             headers = [("X-Archive-Orig-Content-Length" if k.lower() == "content-length" else k, v)
                        for k, v in headers]
             headers.append(("X-Nianbao-Rendered", "chromium"))
-        rec = self.archive.write_response(
-            url=first_url if response.status // 100 != 3 else request.url,
-            final_url=response.url,
-            status=response.status,
-            headers=headers,
-            body=response.body,
-            fetched_at=datetime.now(UTC),
-            request_headers=_headers(request.headers),
-            protocol=getattr(response, "protocol", None) or "HTTP/1.1",
-            kind=request.meta.get("nianbao_kind", "other"),
-            method=request.method,
-        )
+        kind = request.meta.get("nianbao_kind", "other")
+        rec, page_metadata = await self.archive.run(archive_process.write_response, {
+            "url": first_url if response.status // 100 != 3 else request.url,
+            "final_url": response.url,
+            "status": response.status,
+            "headers": headers,
+            "body": response.body,
+            "fetched_at": datetime.now(UTC),
+            "request_headers": _headers(request.headers),
+            "protocol": getattr(response, "protocol", None) or "HTTP/1.1",
+            "kind": kind,
+            "method": request.method,
+        }, self._describe(kind, response))
         request.meta["nianbao_record_id"] = rec.record_id
+        if page_metadata is not None:
+            request.meta["nianbao_page_metadata"] = page_metadata
         self.stats.inc_value("nianbao/archived")
         if rec.record_type == "revisit":
             self.stats.inc_value("nianbao/revisits")
         return response
+
+
+    @staticmethod
+    def _describe(kind: str, response: Response) -> str | None:
+        """The Content-Type of a report page whose metadata block the archive process can read
+        as it stores the page (an uncompressed HTML page, as the server sent it), else None."""
+        if kind != "report" or response.status != 200 or "playwright" in response.flags:
+            return None
+        if response.headers.get("Content-Encoding", b"identity").lower() != b"identity":
+            return None
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        return content_type if "html" in (content_type or "text/html") else None
 
 
 class SkipArchivedMiddleware:
@@ -94,12 +95,11 @@ class SkipArchivedMiddleware:
         self.archive = archive_for(crawler)
         self.stats = crawler.stats
         self.refresh = crawler.settings.getbool("NIANBAO_REFRESH")
-        archived = self.archive.complete_urls()
-        described = self.archive.complete_urls("report")
+        archived, described, reports = self.archive.run_now(archive_process.crawl_state)
         # A report page is done when it and every attachment it links are archived: a crawl killed
         # between the page and its PDF fetches the page again to reach the PDF.
-        done = {r.url for r in self.archive.records(kind="report") if r.url in described
-                and all(a in archived for a in r.page_metadata.get("attachments") or [])}
+        done = {url for url, attachments in reports if url in described
+                and all(a in archived for a in attachments)}
         self.known = {"report": done, "attachment": archived}
 
     @classmethod
@@ -116,14 +116,15 @@ class SkipArchivedMiddleware:
         if not self.refresh:
             self.stats.inc_value("nianbao/skipped_archived")
             raise IgnoreRequest(f"already archived: {request.url}")
-        # Refresh: ask the server whether it changed since the archived copy.
-        latest = self.archive.latest(request.url)
-        for name, value in self.archive.read_headers(latest):
+        return self._make_conditional(request)
+
+    async def _make_conditional(self, request: Request) -> None:
+        """Refresh: ask the server whether the page changed since the archived copy."""
+        for name, value in await self.archive.run(archive_process.validators, request.url):
             if name.lower() == "etag":
                 request.headers.setdefault("If-None-Match", value)
             elif name.lower() == "last-modified":
                 request.headers.setdefault("If-Modified-Since", value)
-        return None
 
 
 class _FailureRecorder:
@@ -143,7 +144,7 @@ class _FailureRecorder:
         host = urlsplit(request.url).hostname
         self.stats.inc_value(f"nianbao/{kind}")
         self.stats.inc_value(f"nianbao/host/{host}/errors")
-        self.archive.add_event(kind, url=url or request.url, data={
+        self.archive.send("add_event", kind, url=url or request.url, data={
             "crawl_id": self.crawl_id, "reason": reason, "status": status,
             "request_kind": request.meta.get("nianbao_kind"),
             "referer": (request.headers.get("Referer") or b"").decode("latin-1") or None,

@@ -6,7 +6,7 @@ import re
 
 from scrapy.exceptions import DropItem
 
-from crawler.middlewares import archive_for
+from crawler.archiving import archive_for
 
 _DATE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s.*)?$")
 
@@ -46,10 +46,10 @@ class ArchiveMetadataPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item, spider=None):
-        archive = archive_for(self.crawler)
+    async def process_item(self, item, spider=None):
         page_metadata = dict(item.get("page_metadata") or {})
         extra = {k: item.get(k) for k in ("list_title", "list_url", "attachments", "platform") if item.get(k)}
         # Chinese keys are the page's own labels; the English ones say how the crawl found it.
-        archive.add_metadata(item["record_id"], kind="report", page_metadata={**page_metadata, **extra})
+        await archive_for(self.crawler).call(
+            "add_metadata", item["record_id"], kind="report", page_metadata={**page_metadata, **extra})
         return item

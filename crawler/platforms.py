@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -130,7 +131,9 @@ def trs_pages(response: TextResponse) -> list[str]:
             return []
         count, name, ext = int(v.group(1)), "index", "html"
     count = min(count, MAX_PAGES)
-    return [urljoin(response.url, f"{name}.{ext}" if n == 0 else f"{name}_{n}.{ext}") for n in range(count)]
+    # Every page of the column names all of them: join once, then format (N pages × N names).
+    base = urljoin(response.url, f"{name}.{ext}")[: -len(f"{name}.{ext}")]
+    return [f"{base}{name}.{ext}" if n == 0 else f"{base}{name}_{n}.{ext}" for n in range(count)]
 
 
 def link_pages(response: TextResponse) -> list[str]:
@@ -170,11 +173,11 @@ def page_param_pages(response: TextResponse) -> list[str]:
     return out
 
 
-def html_list(response: TextResponse, platform: str) -> ListPage:
+def html_list(response: TextResponse, platform: str, seen: Container[str] = ()) -> ListPage:
     entries = page_anchors(response) if platform != "hanweb" else []
     pages = trs_pages(response) if platform == "trs" else []
     pages += link_pages(response) + page_param_pages(response)
-    urls = list(dict.fromkeys(p for p in pages if p != response.url))
+    urls = list(dict.fromkeys(p for p in pages if p != response.url and p not in seen))
     return ListPage(platform, entries, [Request(u) for u in urls])
 
 
@@ -317,8 +320,12 @@ def gkmlpt_list(response: Response) -> ListPage:
     return page
 
 
-def list_page(response: Response) -> ListPage:
-    """Entries and further list requests of any list page, by platform."""
+def list_page(response: Response, seen: Container[str] = ()) -> ListPage:
+    """Entries and further list requests of any list page, by platform.
+
+    ``seen``: URLs of list pages already requested, left out of the requests.  A pager
+    that names every page on every page (TRS) would otherwise cost N² requests.
+    """
     platform = detect(response)
     if platform == "gkmlpt" and ("/gkmlpt/api/" in response.url or "/gkmlpt/" in response.url):
         return gkmlpt_list(response)
@@ -329,4 +336,4 @@ def list_page(response: Response) -> ListPage:
         if "dataproxy.jsp" not in response.url:  # the column page may also carry ordinary links
             page.entries += page_anchors(response)
         return page
-    return html_list(response, platform)
+    return html_list(response, platform, seen)

@@ -1,3 +1,4 @@
 from nianbao.cli import cli
 
-cli()
+if __name__ == "__main__":  # the crawl's archive process is spawned: never re-run the CLI there
+    cli()

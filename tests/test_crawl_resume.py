@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import sqlite3
@@ -41,6 +42,20 @@ def indexed_reports(data) -> int:
         return 0
 
 
+def writer_gone(archive, timeout: float = 10.0) -> bool:
+    """Whether every WARC file left open by a writer can be locked, i.e. no process still writes it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            for path in (archive / "warc").glob("*.open"):
+                with open(path, "rb") as fh:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            time.sleep(0.1)
+    return False
+
+
 def test_sigkill_then_resume_loses_nothing_and_archives_nothing_twice(portal, tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "nianbao", "crawl", portal.url, "--data", str(tmp_path), "--delay", "0.3"],
@@ -51,6 +66,7 @@ def test_sigkill_then_resume_loses_nothing_and_archives_nothing_twice(portal, tm
     assert proc.poll() is None, "the crawl finished before it could be killed: slow it down"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    assert writer_gone(tmp_path / "archive"), "the archive process outlived the killed crawl, its WARC file locked"
     killed_at = report_responses(tmp_path)
     assert 3 <= sum(killed_at.values()) < len(portal.reports)
 

@@ -32,6 +32,25 @@ def test_real_trs_list_page_paginates_to_every_index_page():
     assert not [t for t in titles.values() if is_report_title(t)]
 
 
+def test_a_pager_on_every_page_is_followed_once():
+    """A TRS page names every page of its column; the spider asks for each page once, not once per page.
+
+    (Left to the dupe filter, a column of N pages would cost N² requests.)
+    """
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.portal import PortalSpider
+
+    spider = PortalSpider.from_crawler(get_crawler(PortalSpider), start_urls=HANDAN_LIST)
+    body = (FIXTURES / "real" / "handan_trs_list_page_2020.saved.html").read_bytes()
+    asked = []
+    for n in ("", "_1", "_2", "_30"):
+        url = HANDAN_LIST.replace("index.html", f"index{n}.html")
+        asked += [r.url for r in spider.follow_list(response(url, body), platforms.list_page(response(url, body), spider._listed))
+                  if isinstance(r, Request) and "/index" in r.url]
+    assert len(asked) == len(set(asked)) == 55  # index_1 … index_55, the first page being where it started
+
+
 def test_hanweb_records_and_dataproxy_groups():
     html = """<div id="4567"><script type="text/xml"><datastore>
       <nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=12&path=/&columnid=4321&unitid=4567&webname=%E8%B4%A2%E6%94%BF%E5%B1%80&permissiontype=0"></a>]]></nextgroup>

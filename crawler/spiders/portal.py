@@ -51,6 +51,9 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls} - {""})
         self.render_targets = rendering.parse_targets(render_js)
         self._rendered: set[str] = set()  # pages already sent to the browser (their requests skip the dupe filter)
+        # List pages this spider has asked for (a GET by its URL, a POST by URL and body).  A TRS pager
+        # names every page of the column on every page: N list pages would make N² requests.
+        self._listed: set[str | tuple[str, bytes]] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -122,7 +125,7 @@ class PortalSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         yield from self.rendered_fetches(response)
-        listing = platforms.list_page(response)
+        listing = platforms.list_page(response, self._listed)
         if listing.platform in ("hanweb", "gkmlpt") or any(is_report_title(t) for t, _ in listing.entries):
             yield from self.follow_list(response, listing)
             return
@@ -137,10 +140,12 @@ class PortalSpider(scrapy.Spider):
     def parse_list(self, response: Response):
         """A page of the report column (HTML, Hanweb XML or gkmlpt JSON)."""
         yield from self.rendered_fetches(response)
-        yield from self.follow_list(response, platforms.list_page(response))
+        yield from self.follow_list(response, platforms.list_page(response, self._listed))
 
     def follow_list(self, response: Response, listing: platforms.ListPage):
         self.crawler.stats.inc_value(f"nianbao/platform/{listing.platform}")
+        if response.request is not None:
+            self._listed.add(self._list_key(response.request))
         for title, url in dict.fromkeys(listing.entries):
             if not is_report_title(title):
                 continue
@@ -151,12 +156,20 @@ class PortalSpider(scrapy.Spider):
             # (a TRS pager hands over all its pages at once), so memory stays flat.
             yield scrapy.Request(url, callback=callback, meta=meta, priority=REPORT_PRIORITY)
         for request in listing.requests:
+            key = self._list_key(request)
+            if key in self._listed:
+                continue
+            self._listed.add(key)
             meta = {"nianbao_kind": "list", "nianbao_url": request.url}
             if listing.platform in ("hanweb", "gkmlpt"):  # their API answers are data, not pages to render
                 request.meta.update(meta)
                 yield request.replace(callback=self.parse_list)
             else:
                 yield from self.list_requests(request.url, self.parse_list, meta, request)
+
+    @staticmethod
+    def _list_key(request: scrapy.Request) -> str | tuple[str, bytes]:
+        return request.url if request.method == "GET" else (request.url, request.body)
 
     def parse_detail(self, response: Response):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
@@ -172,7 +185,12 @@ class PortalSpider(scrapy.Spider):
         for url in attachments:
             yield scrapy.Request(url, callback=self.parse_attachment, priority=REPORT_PRIORITY + 1,
                                  meta={"nianbao_kind": "attachment", "report_url": response.url})
-        yield self.report_item(response, page_metadata(response.body, content_type) if is_html else {}, attachments)
+        # Read in the archive process as the page was stored (crawler.archiving), unless the page came
+        # compressed or rendered.
+        metadata = response.meta.get("nianbao_page_metadata")
+        if metadata is None:
+            metadata = page_metadata(response.body, content_type) if is_html else {}
+        yield self.report_item(response, metadata, attachments)
 
     def parse_attachment_report(self, response: Response):
         """A list entry that links straight to a PDF/Word report: the file is the report."""

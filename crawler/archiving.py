@@ -1,0 +1,100 @@
+"""The crawl's archive, written in a process of its own.
+
+Hashing, compressing and indexing a response, and reading a report page's
+metadata block, cost about as much CPU as Scrapy spends fetching the page.  On
+the reactor thread that time would hold up every other download; a thread would
+not help, since the work needs the GIL.  So one spawned process owns the
+Archive (crawler.archive_process) and the reactor only sends it bytes.
+
+One process working through its calls in order: records are written in the order
+they were asked for (a page's metadata record after the page), and a caller that
+needs a result (a record id) awaits it.  A SIGKILL loses only calls not yet made,
+whose pages the next crawl fetches again, as it does any page the index lacks.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import uuid
+from collections.abc import Awaitable
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.defer import Deferred
+
+from crawler import archive_process
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveWriter:
+    """A process that owns the crawl's Archive; ``call`` and ``send`` run its methods there, in order."""
+
+    def __init__(self, root: Path, fsync: bool) -> None:
+        self.root = root
+        # Spawned, not forked: a fork of a running reactor (its threads, sockets, locks) is unsafe.
+        self._pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+            initializer=archive_process.open_archive, initargs=(str(root), fsync))
+        self._closed = False
+
+    def _submit(self, fn, *args: Any) -> Future:
+        return self._pool.submit(fn, *args)
+
+    def _deferred(self, future: Future) -> Deferred:
+        """A Deferred fired on the reactor thread when the process answers."""
+        d: Deferred = Deferred()
+
+        def done(f: Future) -> None:
+            error = f.exception()
+            if error is None:
+                reactor.callFromThread(d.callback, f.result())
+            else:
+                reactor.callFromThread(d.errback, error)
+
+        future.add_done_callback(done)
+        return d
+
+    def call(self, method: str, /, *args: Any, **kwargs: Any) -> Awaitable:
+        """``await``: ``Archive.<method>(*args, **kwargs)`` in the archive process, after every earlier call."""
+        return maybe_deferred_to_future(self._deferred(self._submit(archive_process.call, method, args, kwargs)))
+
+    def send(self, method: str, /, *args: Any, **kwargs: Any) -> None:
+        """As ``call``, for writes nobody waits on (events): a failure is logged, not lost silently."""
+        self._deferred(self._submit(archive_process.call, method, args, kwargs)).addErrback(
+            lambda f: logger.error("archive %s failed: %s", method, f.getErrorMessage()))
+
+    def run(self, fn, *args: Any) -> Awaitable:
+        """``await``: ``fn(*args)``, a function of crawler.archive_process, in the archive process."""
+        return maybe_deferred_to_future(self._deferred(self._submit(fn, *args)))
+
+    def run_now(self, fn, *args: Any) -> Any:
+        """``fn(*args)`` in the archive process, blocking: only before the crawl starts."""
+        return self._submit(fn, *args).result()
+
+    def close(self) -> None:
+        """Finish every queued call, close the archive (its open WARC file is renamed), end the process."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._submit(archive_process.close).result()
+        finally:
+            self._pool.shutdown(wait=True)
+
+
+def archive_for(crawler) -> ArchiveWriter:
+    """The crawler's one archive writer, started on first use and closed when the engine stops."""
+    writer = getattr(crawler, "nianbao_archive", None)
+    if writer is None:
+        root = Path(crawler.settings.get("NIANBAO_DATA", "data")) / "archive"
+        writer = ArchiveWriter(root, crawler.settings.getbool("NIANBAO_ARCHIVE_FSYNC"))
+        crawler.nianbao_archive = writer
+        crawler.nianbao_crawl_id = uuid.uuid4().hex  # ties this crawl's events together
+        crawler.signals.connect(writer.close, signal=signals.engine_stopped)
+    return writer
