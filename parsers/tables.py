@@ -78,7 +78,7 @@ def row_values(tokens: list[Token], i: int, end: int, ncols: int,
     A label that shares its printed row (table row, or text line with several fields) with values
     owns exactly that row's cells, blanks included: a blank there is a null in its column.  A label
     alone on its line (one cell per line) owns the values that follow it up to the next label;
-    blank lines there carry no position, so they are skipped.
+    blank lines there are skipped, except those the layout marks as empty cells.
     """
     label = tokens[i]
     grid = label.grid
@@ -91,12 +91,19 @@ def row_values(tokens: list[Token], i: int, end: int, ncols: int,
         if any(t.is_value for t in row) or (row and label.in_table):
             return [Cell(t.value, t) for t in _columns(row, ncols, profile)], j
         j = i + 1
-    cells: list[Cell] = []
     while j < end and not tokens[j].is_text:
-        if tokens[j].is_value:
-            cells.append(Cell(tokens[j].value, tokens[j]))
         j += 1
-    return cells, j
+    return flat_cells(tokens[i + 1 : j], ncols), j
+
+
+def flat_cells(tokens: Sequence[Token], ncols: int) -> list[Cell]:
+    """The cells among tokens printed one per line: the values, and the lines the layout marks
+    as empty cells (tokens._empty_lines) where that gives no more than ``ncols`` cells; more,
+    and those lines were not all empty cells, so only the values are read."""
+    cells = [Cell(t.value, t) for t in tokens if t.is_value or t.where.get("empty")]
+    if len(cells) > ncols:
+        cells = [c for c in cells if c.token.is_value]
+    return cells
 
 
 def _columns(row: list[Token], ncols: int, profile: frozenset | None) -> list[Token]:
@@ -215,7 +222,7 @@ def review_litigation(tokens: list[Token], span: tuple[int, int], out: Extractio
     if data_row and sum(t.is_value for t in data_row) >= len(order) // 2:
         cells = [Cell(t.value, t) for t in data_row if not t.is_text]
     else:
-        cells = [Cell(t.value, t) for t in region if t.is_value]
+        cells = flat_cells(region, len(order))
 
     def group_totals_ok(w: list[Cell]) -> bool:
         nums = _numbers(w)

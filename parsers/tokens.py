@@ -9,6 +9,7 @@ new input format only has to produce tokens.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from .normalize import Value, norm, parse_value
@@ -107,19 +108,51 @@ def _pipe_edges(lines: list[str]) -> dict[int, tuple[bool, bool]]:
     return edges
 
 
+def _empty_lines(lines: list[str]) -> set[int]:
+    """Blank lines that stand for an empty cell, where the layout says so.
+
+    One cell per line, each followed by the same number of blank lines (``s``, 1 in most
+    converters' output, 0 in others): an empty cell is then an empty line with its own
+    ``s`` separators, so a gap of ``s + k(s + 1)`` blank lines holds ``k`` empty cells.
+    Only a layout whose gaps are that regular (most gaps exactly ``s``) is read this way,
+    and the extractor keeps such a cell only where its row then has the right width.
+    """
+    filled = [n for n, line in enumerate(lines) if line.strip()]
+    gaps = [(a, b - a - 1) for a, b in zip(filled, filled[1:], strict=False)]
+    if len(gaps) < 8:
+        return set()
+    counts = Counter(length for _, length in gaps)
+    sep, common = counts.most_common(1)[0]
+    if common < 0.75 * len(gaps) or sep > 2:
+        return set()
+    out = set()
+    for start, length in gaps:
+        extra = length - sep
+        if extra > 0 and extra % (sep + 1) == 0:
+            # The k-th empty cell is the line after its own leading separators.
+            out.update(start + sep + 1 + j * (sep + 1) for j in range(extra // (sep + 1)))
+    return out
+
+
 def text_tokens(text: str) -> list[Token]:
     """Tokenise a report flattened to text.
 
     Each line is split on tabs or ``|`` when it has them; otherwise it is one
     cell.  Empty fields are kept as blank tokens: in row layouts they mark
-    spanned cells or null cells, and the extractor decides which.
+    spanned cells or null cells, and the extractor decides which.  In a
+    one-cell-per-line layout, blank lines beyond the regular separators are
+    empty cells (``_empty_lines``), marked ``empty`` in their position.
     """
     tokens: list[Token] = []
     lines = [line for line in text.splitlines()]
     lines = ["" if "|" in line and _MD_SEPARATOR.match(line) else line for line in lines]
     edges = _pipe_edges(lines)
+    empty = _empty_lines(lines)
     for n, line in enumerate(lines):
         lineno = n + 1
+        if n in empty:
+            tokens.append(Token("", {"line": lineno, "col": 0, "empty": True}))
+            continue
         if "\t" in line:
             parts = line.split("\t")
         elif "|" in line:

@@ -16,7 +16,9 @@ differs between machines and CI images.
 Null cells: where a layout keeps every cell's position (grids, rows) a null is
 an empty cell; where it does not (one cell per line or per paragraph) an empty
 cell would vanish, so those layouts print the placeholder a real report prints
-("/").  Either way the parser must read null, never 0.
+("/"), except ``cell_lines_empty``, where each cell is followed by a blank line
+and an empty cell is one more empty line, as converters print it.  Either way
+the parser must read null, never 0.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from lxml import etree
 from . import render
 from .render import Table, place
 
-TEXT_VARIANTS = ("pipe", "tab", "markdown", "cell_lines", "paragraph_cells", "lone_pipe")
+TEXT_VARIANTS = ("pipe", "tab", "markdown", "cell_lines", "cell_lines_empty", "paragraph_cells", "lone_pipe")
 HTML_VARIANTS = (*render.STYLES, "nested", "nbsp", "split_labels", "split_header", "stray_cells",
                  "traditional", "fullwidth_digits", "placeholders", "no_captions", "one_table")
 PLACEHOLDER = "/"
@@ -118,7 +120,7 @@ def render_text(report: dict, variant: str = "pipe", meta: dict[str, str] | None
     for block in document(report):
         if isinstance(block, str):
             lines.append(block)
-            if variant == "cell_lines":
+            if variant in ("cell_lines", "cell_lines_empty"):
                 lines.append("")
             continue
         if variant == "pipe":  # printed cells only, as "a | b | c |"
@@ -129,6 +131,10 @@ def render_text(report: dict, variant: str = "pipe", meta: dict[str, str] | None
             grid = expand(block)
             lines += ["| " + " | ".join(grid[0]) + " |", "|" + "---|" * len(grid[0])]
             lines += ["| " + " | ".join(row) + " |" for row in grid[1:]]
+        elif variant == "cell_lines_empty":  # a blank line after each cell, an empty cell an empty line
+            for row in block:
+                for c in row:
+                    lines += [c.text, ""]
         elif variant in ("cell_lines", "paragraph_cells"):
             for row in block:
                 for c in row:
