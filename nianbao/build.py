@@ -70,31 +70,46 @@ def _parse(job: tuple) -> dict:
     return parse_bytes(body, filename=filename, content_type=content_type, url=url)
 
 
-def parse_records(archive: Archive, recs: list[StoredRecord], workers: int) -> Iterator[dict]:
-    """Parse reports in worker processes (parsing is pure and CPU-bound), in order, a batch at a time
-    so that only one batch of page bodies is held in memory."""
-    if workers <= 1 or len(recs) < POOL_MIN:
-        for rec in recs:
-            yield _parse(_read(archive, rec))
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+def _needs_attachment(report: dict) -> bool:
+    return report.get("template_version") in (None, "none")
+
+
+def parse_records(archive: Archive, recs: list[StoredRecord], by_url: dict[str, StoredRecord], workers: int
+                  ) -> Iterator[tuple[dict, list[tuple[str, StoredRecord, dict]]]]:
+    """Each report page's parse, with the parses of its attachments when the page has no tables.
+
+    Parsing is pure and CPU-bound: it runs in worker processes, in order, a batch at a time so that
+    only one batch of bodies is held in memory.  A batch's pages are parsed first; then, together,
+    the attachments of those pages that have no tables (PDFs take the longest of all).
+    """
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(recs) >= POOL_MIN else None
+
+    def parse_all(todo: list[StoredRecord]) -> list[dict]:
+        jobs = [_read(archive, rec) for rec in todo]
+        return list(pool.map(_parse, jobs, chunksize=4) if pool else map(_parse, jobs))
+
+    try:
         for start in range(0, len(recs), BATCH):
-            jobs = [_read(archive, rec) for rec in recs[start:start + BATCH]]
-            yield from pool.map(_parse, jobs, chunksize=4)
+            batch = recs[start:start + BATCH]
+            pages = parse_all(batch)
+            wanted = [[(u, by_url[u]) for u in rec.page_metadata.get("attachments") or [] if u in by_url]
+                      if _needs_attachment(report) else [] for rec, report in zip(batch, pages, strict=True)]
+            parsed = iter(parse_all([att for atts in wanted for _, att in atts]))
+            for report, atts in zip(pages, wanted, strict=True):
+                yield report, [(url, att, next(parsed)) for url, att in atts]
+    finally:
+        if pool:
+            pool.shutdown()
 
 
-def with_attachments(archive: Archive, rec: StoredRecord, report: dict, by_url: dict[str, StoredRecord]
+def with_attachments(rec: StoredRecord, report: dict, attachments: list[tuple[str, StoredRecord, dict]]
                      ) -> tuple[dict, str]:
     """The page's own parse, or that of an attachment when the tables live in a PDF/Word file."""
-    if report.get("template_version") not in (None, "none"):
+    if not _needs_attachment(report):
         return report, rec.final_url
     unreadable = []
-    for url in rec.page_metadata.get("attachments") or []:
-        att = by_url.get(url)
-        if att is None:
-            continue
-        candidate = _parse(_read(archive, att))
-        if candidate.get("template_version") not in (None, "none"):
+    for url, att, candidate in attachments:
+        if not _needs_attachment(candidate):
             # The page's metadata and title describe the report better than the file's.
             candidate["metadata"] = report.get("metadata") or candidate.get("metadata") or {}
             candidate["title"] = report.get("title") or candidate.get("title")
@@ -257,10 +272,10 @@ def build(data_dir: Path | str, workers: int | None = None) -> dict[str, int]:
         report_rows = []
         pairs = report_records(records)
         pending: dict[str, list[dict]] = {table: [] for table in ("report_texts", *dict(DETAIL_TABLES))}
-        parsed = parse_records(archive, [rec for rec, _ in pairs], workers)
-        for (rec, also_at), page_report in zip(pairs, parsed, strict=True):
+        parsed = parse_records(archive, [rec for rec, _ in pairs], by_url, workers)
+        for (rec, also_at), (page_report, attachments) in zip(pairs, parsed, strict=True):
             rid = report_id(rec.url)
-            report, source_url = with_attachments(archive, rec, page_report, by_url)
+            report, source_url = with_attachments(rec, page_report, attachments)
             report_rows.append(report_row(rid, rec, report, source_url, also_at))
             pending["report_texts"].append(text_row(rid, report))
             if report.get("template_version") in ("2019", "2021"):

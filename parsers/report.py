@@ -24,6 +24,8 @@ _REPORT_NAME = re.compile(
 _PUBLISHERS = ("发布机构", "发文机关", "发布单位", "公开主体")
 _TITLES = ("信息名称", "名称", "标题", "文件名称")
 
+_HTML_MARK = re.compile(rb"<html", re.I)
+_TABLE_MARK = re.compile(rb"<table", re.I)
 TEXT_EXT = {".txt", ".text", ".md"}
 HTML_EXT = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".php", ".asp", ".aspx"}
 LEGACY_EXT = {".doc", ".wps", ".xls", ".xlsx", ".et", ".ppt", ".rtf", ".ofd", ".zip", ".rar"}
@@ -38,14 +40,17 @@ def detect_format(data: bytes, filename: str | None, content_type: str | None) -
         return "docx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2: .doc/.wps/.xls/.et, whatever the name says
         return "unsupported"
-    head = data[:1024].lstrip().lower()
-    if ext in LEGACY_EXT and (head.startswith((b"<html", b"<!doctype html")) or b"<table" in head):
-        return "html"  # Word "save as web page" published under a .doc name is HTML
-    if ext in LEGACY_EXT or "msword" in ctype:
+    if ext in LEGACY_EXT:
+        head = data[:1024].lstrip().lower()
+        if head.startswith((b"<html", b"<!doctype html")) or b"<table" in head:
+            return "html"  # Word "save as web page" published under a .doc name is HTML
+        return "unsupported"
+    if "msword" in ctype:
         return "unsupported"
     if ext in TEXT_EXT or ctype.startswith("text/plain"):
         return "text"
-    if ext in HTML_EXT or "html" in ctype or b"<html" in data[:4096].lower() or b"<table" in data[:65536].lower():
+    # A name or type says HTML; else the markup does (searched without copying the page to lower it).
+    if ext in HTML_EXT or "html" in ctype or _HTML_MARK.search(data, 0, 4096) or _TABLE_MARK.search(data, 0, 65536):
         return "html"
     return "text"
 
