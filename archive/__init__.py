@@ -4,6 +4,6 @@ Knows nothing of parsing; ``build`` reads pages back from here without the netwo
 """
 
 from .index import StoredRecord
-from .store import Archive, ArchiveError
+from .store import Archive, ArchiveError, decode_content
 
-__all__ = ["Archive", "ArchiveError", "StoredRecord"]
+__all__ = ["Archive", "ArchiveError", "StoredRecord", "decode_content"]

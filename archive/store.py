@@ -64,6 +64,18 @@ def _header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
     return None
 
 
+def decode_content(raw: bytes, encoding: str | None) -> bytes:
+    """A payload with its Content-Encoding (gzip, deflate, br) undone; the bytes as sent when the
+    encoding is unknown or the server lied about it."""
+    encoding = (encoding or "").strip().lower()
+    if not encoding or encoding == "identity":
+        return raw
+    try:  # warcio's own decoders, on bytes already in memory
+        return BufferedReader(io.BytesIO(raw), decomp_type=encoding).read()
+    except Exception:  # noqa: BLE001 - zlib, brotli and warcio raise their own types
+        return raw
+
+
 class Archive:
     """A directory of WARC files plus ``index.sqlite``.
 
@@ -344,13 +356,7 @@ class Archive:
         raw = self._read_warc_record(rec)[1]
         if hashlib.sha256(raw).hexdigest() != rec.sha256:
             raise ArchiveError(f"payload of {rec.record_id} in {rec.warc_file} does not match its sha256")
-        encoding = (rec.content_encoding or "").strip().lower()
-        if not decoded or not encoding or encoding == "identity":
-            return raw
-        try:  # warcio's own decoders (gzip, deflate, br), on the bytes already read
-            return BufferedReader(io.BytesIO(raw), decomp_type=encoding).read()
-        except Exception:  # an unknown encoding, or a server that lies about it: the bytes as sent
-            return raw
+        return decode_content(raw, rec.content_encoding) if decoded else raw
 
     def read_headers(self, rec: StoredRecord) -> list[tuple[str, str]]:
         return list(self._read_warc_record(rec)[0].headers)

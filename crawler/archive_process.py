@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any
 
-from archive import Archive, ArchiveError, StoredRecord
+from archive import Archive, ArchiveError, StoredRecord, decode_content
 from parsers import page_metadata
 
 _archive: Archive | None = None
@@ -55,13 +55,17 @@ def call(method: str, args: tuple, kwargs: dict) -> Any:
     return getattr(_get(), method)(*args, **kwargs)
 
 
-def write_response(fields: dict, describe: str | None) -> tuple[StoredRecord, dict | None]:
-    """Archive a response; with ``describe`` (its Content-Type), also read the page's metadata block.
+def write_response(fields: dict, describe: tuple[str, str | None] | None) -> tuple[StoredRecord, dict | None]:
+    """Archive a response; with ``describe`` (its Content-Type and Content-Encoding), also read the
+    page's metadata block.
 
     Both need the same bytes: reading the metadata here sends the page across once.
     """
     record = _get().write_response(**fields)
-    return record, (page_metadata(fields["body"], describe) if describe is not None else None)
+    if describe is None:
+        return record, None
+    content_type, encoding = describe
+    return record, page_metadata(decode_content(fields["body"], encoding), content_type)
 
 
 def crawl_state() -> tuple[set[str], set[str], list[tuple[str, list[str]]]]:

@@ -75,15 +75,17 @@ class ArchiveResponsesMiddleware:
 
 
     @staticmethod
-    def _describe(kind: str, response: Response) -> str | None:
-        """The Content-Type of a report page whose metadata block the archive process can read
-        as it stores the page (an uncompressed HTML page, as the server sent it), else None."""
+    def _describe(kind: str, response: Response) -> tuple[str, str | None] | None:
+        """Content-Type and Content-Encoding of a report page whose metadata block the archive
+        process reads as it stores the page; None for anything else (a rendered page is read by
+        the spider, from the browser's DOM)."""
         if kind != "report" or response.status != 200 or "playwright" in response.flags:
             return None
-        if response.headers.get("Content-Encoding", b"identity").lower() != b"identity":
-            return None
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        return content_type if "html" in (content_type or "text/html") else None
+        if "html" not in (content_type or "text/html"):
+            return None
+        encoding = response.headers.get("Content-Encoding")
+        return content_type, encoding.decode("latin-1") if encoding else None
 
 
 class SkipArchivedMiddleware:

@@ -75,6 +75,18 @@ def test_metadata_equals_what_the_page_shows(portal, crawled):
             assert got.get(label) == value, (entry.url, label)
 
 
+def test_pages_are_gzipped_and_read_beside_the_archive(crawled):
+    """The portal gzips HTML as real ones do; the metadata block is still read in the archive
+    process from the stored bytes, never again on the reactor thread."""
+    data, _ = crawled
+    reports = [r for r in archived(data) if r.kind == "report" and r.record_type == "response"]
+    assert any(r.content_encoding == "gzip" for r in reports)
+    with Archive(data / "archive") as archive:
+        finished = archive.events("crawl_finished")[0]["data"]["stats"]
+    assert finished.get("nianbao/reports", 0) > 0
+    assert finished.get("nianbao/page_metadata_in_spider", 0) == 0
+
+
 def test_gbk_section_decodes(portal, crawled):
     data, _ = crawled
     gbk = [e for e in portal.reports if e.encoding.lower() in ("gbk", "gb2312", "gb18030")]

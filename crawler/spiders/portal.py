@@ -185,12 +185,13 @@ class PortalSpider(scrapy.Spider):
         for url in attachments:
             yield scrapy.Request(url, callback=self.parse_attachment, priority=REPORT_PRIORITY + 1,
                                  meta={"nianbao_kind": "attachment", "report_url": response.url})
-        # Read in the archive process as the page was stored (crawler.archiving), unless the page came
-        # compressed or rendered.
+        # Read in the archive process as the page was stored (crawler.archiving), except from a
+        # rendered page's DOM.
         metadata = response.meta.get("nianbao_page_metadata")
-        if metadata is None:
-            metadata = page_metadata(response.body, content_type) if is_html else {}
-        yield self.report_item(response, metadata, attachments)
+        if metadata is None and is_html:
+            self.crawler.stats.inc_value("nianbao/page_metadata_in_spider")
+            metadata = page_metadata(response.body, content_type)
+        yield self.report_item(response, metadata or {}, attachments)
 
     def parse_attachment_report(self, response: Response):
         """A list entry that links straight to a PDF/Word report: the file is the report."""

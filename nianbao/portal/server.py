@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import gzip
 import hashlib
 import re
 import threading
@@ -178,9 +179,19 @@ def make_handler(app: App) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Last-Modified", formatdate(modified, usegmt=True))
                 self.end_headers()
                 return
+            body = resp.body
+            # HTML gzipped for clients that accept it, as nginx in front of most portals does.
+            gzipped = (resp.status == 200 and resp.content_type.startswith("text/html")
+                       and "gzip" in (self.headers.get("Accept-Encoding") or "")
+                       and not any(k.lower() == "content-encoding" for k, _ in resp.headers))
+            if gzipped:
+                body = gzip.compress(body, mtime=0)
             self.send_response(resp.status)
             self.send_header("Content-Type", resp.content_type)
-            self.send_header("Content-Length", str(len(resp.body)))
+            self.send_header("Content-Length", str(len(body)))
+            if gzipped:
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Vary", "Accept-Encoding")
             if resp.status == 200:
                 self.send_header("ETag", tag)
                 self.send_header("Last-Modified", formatdate(modified, usegmt=True))
@@ -188,7 +199,7 @@ def make_handler(app: App) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.end_headers()
             if method != "HEAD":
-                self.wfile.write(resp.body)
+                self.wfile.write(body)
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             self._serve("GET")
