@@ -3,7 +3,7 @@
 A real server (not a mocked downloader) means the crawler is exercised end to
 end: robots.txt, charsets from headers and meta tags, JS-only pagers, query
 string pagination, POSTed list requests, JSON list APIs, conditional requests
-(``ETag``/``Last-Modified`` → 304) and 404s all behave as on the web.  The
+(``ETag``/``Last-Modified`` → 304), gzipped HTML and 404s all behave as on the web.  The
 ``catalog`` is the ground truth the tests compare the crawl and the parser
 against.
 
@@ -12,7 +12,8 @@ Sections (paths on the portal's host):
 - ``/xxgk/ndbg/index.html`` TRS WCM column and ``/jyj/ndbg/list.jsp?page=N`` GBK JSP column (``site.py``);
 - ``/col/col4300/index.html`` → ``/col/col4321/index.html`` Hanweb JCMS sub-site, records via
   ``POST /module/web/jpage/dataproxy.jsp`` (``hanweb.py``), with a PDF-only and a DOCX-attachment report;
-- ``/wsjkj/xxgk/`` (302) → ``/wsjkj/gkmlpt/index`` Guangdong gkmlpt sub-site, lists via ``/wsjkj/gkmlpt/api/all/<cat>`` (``gkmlpt.py``);
+- ``/wsjkj/xxgk/`` (302) → ``/wsjkj/gkmlpt/index`` Guangdong gkmlpt sub-site, lists via ``/wsjkj/gkmlpt/api/all/<cat>``,
+  and its annual-report page ``/wsjkj/gkmlpt/annualreport`` (``gkmlpt.py``);
 - ``/gdwnb/index.html`` N generated reports, rendered on request (``start_portal(extra_reports=N)``, ``bulk.py``);
 - ``/gzyl/…`` failing pages (``start_portal(faults=True)``, ``faults.py``);
 - ``/sfj/`` → ``/sfj/ndbg/index.html`` a list built by JavaScript from ``/sfj/api/list.json?page=N``
