@@ -145,3 +145,17 @@ def test_readonly_archive_creates_and_writes_nothing(tmp_path):
         with pytest.raises(ArchiveError, match="read-only"):
             archive.add_event("failure", url="http://127.0.0.1/x")
     assert content() == before
+
+
+def test_gzip_members_of_any_size_read_back_and_concatenate():
+    """Records are compressed with windows sized to them: still one valid gzip member each."""
+    import gzip
+    import os
+
+    from archive.store import gzip_member
+
+    sizes = (0, 1, 511, 512, 513, 4096, 40_000, 300_000)
+    datas = [os.urandom(n // 2) + "年报".encode() * (n // 12) for n in sizes]
+    assert gzip.decompress(b"".join(gzip_member(d) for d in datas)) == b"".join(datas)
+    text = "政府信息公开工作年度报告".encode() * 3000
+    assert len(gzip_member(text)) <= len(gzip.compress(text, compresslevel=6)) + 32
