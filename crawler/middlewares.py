@@ -31,7 +31,8 @@ _BLOCK_MARKERS = (b"captcha", "验证码".encode(), "安全验证".encode(), b"_
 
 
 def _headers(headers) -> list[tuple[str, str]]:
-    return [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in headers.items() for v in vs]
+    # dict's own items(): Scrapy's Headers.items() re-normalises every key and value on the way out.
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in dict.items(headers) for v in vs]
 
 
 class ArchiveResponsesMiddleware:
