@@ -22,6 +22,15 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: int = 600) -> subproce
                           cwd=cwd or REPO, timeout=timeout, env=env)
 
 
+@pytest.fixture(scope="module")
+def portal():
+    """The sample portal on 127.0.0.1, one per test module (a module may define its own)."""
+    from nianbao.portal.server import start_portal
+
+    with start_portal() as p:
+        yield p
+
+
 def free_port() -> int:
     """A port nothing listens on right now, for servers the tests start."""
     with socket.socket() as s:

@@ -24,13 +24,6 @@ from nianbao.serve import datasette_app
 
 
 @pytest.fixture(scope="module")
-def portal():
-    p = start_portal()
-    yield p
-    p.stop()
-
-
-@pytest.fixture(scope="module")
 def crawled(portal, tmp_path_factory):
     data = tmp_path_factory.mktemp("crawl")
     result = run_cli("crawl", portal.url, "--data", str(data), "--delay", "0")

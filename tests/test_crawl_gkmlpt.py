@@ -16,14 +16,6 @@ from conftest import run_cli
 
 from archive import Archive
 from nianbao.portal import gkmlpt
-from nianbao.portal.server import start_portal
-
-
-@pytest.fixture(scope="module")
-def portal():
-    p = start_portal()
-    yield p
-    p.stop()
 
 
 @pytest.fixture(scope="module")

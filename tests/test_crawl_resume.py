@@ -19,12 +19,6 @@ from archive import Archive
 from nianbao.portal.server import start_portal
 
 
-@pytest.fixture(scope="module")
-def portal():
-    with start_portal() as p:
-        yield p
-
-
 def report_responses(data) -> Counter:
     with Archive(data / "archive") as archive:
         return Counter(r.url for r in archive.records(kind="report") if r.record_type == "response")
