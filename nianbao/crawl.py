@@ -53,7 +53,11 @@ def flush_job(redis_url: str, job: str) -> int:
 
 def run_crawl(urls: list[str], data_dir: Path, overrides: dict | None = None,
               spider_args: dict | None = None) -> dict:
-    """Crawl the start URLs into ``data_dir/archive``; returns the crawl's stats."""
+    """Crawl the start URLs into ``data_dir/archive``; returns the crawl's stats.
+
+    The crawl spawns its archive process (crawler.archiving): a script that calls this must do
+    so under ``if __name__ == "__main__":``, as any code that starts processes.
+    """
     process = CrawlerProcess(project_settings(data_dir, overrides))
     crawler = process.create_crawler("portal")
     process.crawl(crawler, start_urls=urls, **(spider_args or {}))
