@@ -27,6 +27,7 @@ lint: install
 
 # Refresh the pins after changing dependencies in pyproject.toml.
 lock: install
+	$(BIN)/pip install -q -e '.[test,bench]'
 	$(BIN)/pip freeze --exclude-editable | grep -v '^nianbao' > constraints.txt
 
 clean:
