@@ -172,7 +172,7 @@ def make_handler(app: App) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, resp: Response, method: str) -> None:
             modified = int(resp.last_modified or site.SITE_UPDATED)
-            tag = etag_of(resp.body)
+            tag = etag_of(resp.body) if resp.status == 200 else ""  # validators only for 200s
             cacheable = resp.status == 200 and method in ("GET", "HEAD")
             if cacheable and not_modified(self.headers, tag, modified):
                 self.send_response(304)
