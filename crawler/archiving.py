@@ -17,16 +17,18 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 
+from archive import ArchiveError
 from crawler import archive_process
 
 logger = logging.getLogger(__name__)
@@ -35,16 +37,32 @@ logger = logging.getLogger(__name__)
 class ArchiveWriter:
     """A process that owns the crawl's Archive; ``call`` and ``send`` run its methods there, in order."""
 
-    def __init__(self, root: Path, fsync: bool) -> None:
+    def __init__(self, root: Path, fsync: bool, on_broken: Callable[[], Any] | None = None) -> None:
+        """``on_broken``: called (on the reactor thread) once if the archive process dies: a crawl
+        that can no longer archive must stop, not fetch pages it cannot keep."""
         self.root = root
         # Spawned, not forked: a fork of a running reactor (its threads, sockets, locks) is unsafe.
         self._pool = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"),
             initializer=archive_process.open_archive, initargs=(str(root), fsync))
         self._closed = False
+        self._on_broken = on_broken
+        self.broken = False
+
+    def _broke(self) -> None:
+        if not self.broken:
+            self.broken = True
+            logger.error("the archive process died: stopping the crawl (what it had indexed is kept; "
+                         "the next crawl fetches the rest)")
+            if self._on_broken is not None:
+                self._on_broken()
 
     def _submit(self, fn, *args: Any) -> Future:
-        return self._pool.submit(fn, *args)
+        try:
+            return self._pool.submit(fn, *args)
+        except BrokenProcessPool as e:
+            self._broke()
+            raise ArchiveError("the archive process died") from e
 
     def _deferred(self, future: Future) -> Deferred:
         """A Deferred fired on the reactor thread when the process answers."""
@@ -54,6 +72,9 @@ class ArchiveWriter:
             error = f.exception()
             if error is None:
                 reactor.callFromThread(d.callback, f.result())
+            elif isinstance(error, BrokenProcessPool):
+                reactor.callFromThread(self._broke)
+                reactor.callFromThread(d.errback, ArchiveError("the archive process died"))
             else:
                 reactor.callFromThread(d.errback, error)
 
@@ -75,7 +96,11 @@ class ArchiveWriter:
 
     def run_now(self, fn, *args: Any) -> Any:
         """``fn(*args)`` in the archive process, blocking: only before the crawl starts."""
-        return self._submit(fn, *args).result()
+        try:
+            return self._submit(fn, *args).result()
+        except BrokenProcessPool as e:
+            self._broke()
+            raise ArchiveError("the archive process died") from e
 
     def close(self) -> None:
         """Finish every queued call, close the archive (its open WARC file is renamed), end the process."""
@@ -83,9 +108,18 @@ class ArchiveWriter:
             return
         self._closed = True
         try:
-            self._submit(archive_process.close).result()
+            if not self.broken:
+                self.run_now(archive_process.close)
+        except ArchiveError:
+            pass  # it died: the next Archive opened there recovers its open WARC file
         finally:
             self._pool.shutdown(wait=True)
+
+
+def _stop(crawler) -> None:
+    crawler.stats.set_value("nianbao/archive_died", 1)
+    if crawler.crawling:
+        deferred_from_coro(crawler.stop_async())
 
 
 def archive_for(crawler) -> ArchiveWriter:
@@ -93,7 +127,8 @@ def archive_for(crawler) -> ArchiveWriter:
     writer = getattr(crawler, "nianbao_archive", None)
     if writer is None:
         root = Path(crawler.settings.get("NIANBAO_DATA", "data")) / "archive"
-        writer = ArchiveWriter(root, crawler.settings.getbool("NIANBAO_ARCHIVE_FSYNC"))
+        writer = ArchiveWriter(root, crawler.settings.getbool("NIANBAO_ARCHIVE_FSYNC"),
+                               on_broken=lambda: _stop(crawler))
         crawler.nianbao_archive = writer
         crawler.nianbao_crawl_id = uuid.uuid4().hex  # ties this crawl's events together
         crawler.signals.connect(writer.close, signal=signals.engine_stopped)

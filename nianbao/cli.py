@@ -110,6 +110,9 @@ def crawl(urls: tuple[str, ...], portals: tuple[str, ...], all_portals: bool, da
         overrides[name.strip()] = value
     stats = run_crawl(list(urls), data_dir, overrides, {"render_js": render_js} if render_js else None)
     click.echo(_crawl_summary(stats))
+    if stats.get("nianbao/archive_died"):
+        raise click.ClickException("the archive process died, so the crawl stopped early; what was archived "
+                                   "is kept: run the same crawl again to finish it")
 
 
 def _crawl_summary(stats: dict) -> str:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -142,3 +143,45 @@ def test_a_report_whose_attachment_is_missing_is_fetched_again(tmp_path):
             mw.process_request(Request("http://gov.test/a.pdf", meta={"nianbao_kind": "attachment"}))
     finally:
         crawler.nianbao_archive.close()
+
+
+def archive_process_of(pid: int) -> int | None:
+    """The crawl's archive process: its child started by multiprocessing's spawn."""
+    try:
+        children = (Path(f"/proc/{pid}/task/{pid}/children").read_text()).split()
+    except OSError:
+        return None
+    for child in children:
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline:
+            return int(child)
+    return None
+
+
+def test_a_crawl_whose_archive_process_dies_stops_and_says_so(tmp_path):
+    """Fetching pages that can no longer be archived would lose them: the crawl stops, exits with
+    one clear line, and the next crawl finishes the job with nothing archived twice."""
+    with start_portal(extra_reports=300) as portal:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "nianbao", "crawl", portal.url, "--data", str(tmp_path), "--delay", "0.05"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while indexed_reports(tmp_path) < 5 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        child = archive_process_of(proc.pid)
+        assert child is not None and proc.poll() is None, "no archive process found while crawling"
+        os.kill(child, signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode != 0
+        assert "the archive process died" in stderr and "Traceback" not in stderr.splitlines()[-1]
+        killed_at = report_responses(tmp_path)
+        assert sum(killed_at.values()) < len(portal.reports)
+
+        result = run_cli("crawl", portal.url, "--data", str(tmp_path), "--delay", "0")
+        assert result.returncode == 0, result.stderr[-3000:]
+        after = report_responses(tmp_path)
+        assert set(after) == {e.url for e in portal.reports}
+        assert set(after.values()) == {1}, "a report payload was archived twice"
