@@ -87,8 +87,12 @@ class ArchiveWriter:
 
     def send(self, method: str, /, *args: Any, **kwargs: Any) -> None:
         """As ``call``, for writes nobody waits on (events): a failure is logged, not lost silently."""
-        self._deferred(self._submit(archive_process.call, method, args, kwargs)).addErrback(
-            lambda f: logger.error("archive %s failed: %s", method, f.getErrorMessage()))
+        try:
+            future = self._submit(archive_process.call, method, args, kwargs)
+        except ArchiveError as e:
+            logger.error("archive %s failed: %s", method, e)
+            return
+        self._deferred(future).addErrback(lambda f: logger.error("archive %s failed: %s", method, f.getErrorMessage()))
 
     def run(self, fn, *args: Any) -> Awaitable:
         """``await``: ``fn(*args)``, a function of crawler.archive_process, in the archive process."""
