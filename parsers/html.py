@@ -277,6 +277,39 @@ def html_tokens(root: etree._Element, limit: int | None = None,
     return emitter.tokens
 
 
+_FEED = 2048  # characters fed to the incremental parser at a time
+
+
+def top_tokens(text: str, limit: int, until: Callable[[Token], bool]) -> list[Token] | None:
+    """``html_tokens(parse_tree(text), limit, until)``, parsing only as much of the page as that needs.
+
+    The metadata block sits above the report, which is most of the page: the page is fed to
+    lxml's incremental parser until a block element that ``until`` accepts has been closed,
+    outside any table.  The tree parsed so far then yields exactly the tokens the whole page
+    would, up to that block: what precedes a closed element does not change with what follows
+    it (libxml2 builds as it reads), and every open element around it holds a block (it), so
+    it is walked the same way.  The walk must reach a token that ``until`` accepts (or
+    ``limit``); otherwise, and for a page without such a block, the whole page is parsed.
+    """
+    parser = etree.HTMLPullParser(events=("end",), remove_comments=True, remove_pis=True)
+    try:
+        for start in range(0, len(text), _FEED):
+            parser.feed(text[start:start + _FEED])
+            if any(el.tag in BLOCK and el.tag not in _TABLE_PARTS and until(Token(_flat_text(el)))
+                   and next(el.iterancestors("table"), None) is None for _, el in parser.read_events()):
+                tokens = html_tokens(parser.close(), limit=limit, until=until)
+                if len(tokens) >= limit or (tokens and until(tokens[-1])):
+                    return tokens
+                break
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        pass
+    root = parse_tree(text)
+    return html_tokens(root, limit=limit, until=until) if root is not None else None
+
+
+_TABLE_PARTS = frozenset(("table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption"))
+
+
 def page_title(root: etree._Element) -> str | None:
     el = root.find(".//title")
     if el is not None and el.text and el.text.strip():

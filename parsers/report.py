@@ -224,11 +224,11 @@ def parse_file(path: str | Path) -> dict:
 
 def page_metadata(data: bytes, content_type: str | None = None) -> dict[str, str]:
     """Only the metadata block of an HTML page (what the crawler archives alongside it)."""
-    root = html.parse_tree(html.decode_html(data, content_type))
-    if root is None:
+    # The block sits at the top: the first tokens are enough, and the report is neither parsed
+    # nor walked.
+    tokens = html.top_tokens(html.decode_html(data, content_type), metadata.MAX_SCAN, sections.is_heading)
+    if tokens is None:
         return {}
-    # The block sits at the top: the first tokens are enough, and the report's tables are not walked.
-    tokens = html.html_tokens(root, limit=metadata.MAX_SCAN, until=sections.is_heading)
     spans = sections.spans(tokens)
     first = min((s for s, _ in spans.values()), default=len(tokens))
     return metadata.extract(tokens, stop=first if first > 0 else None)
