@@ -25,7 +25,6 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 
 from archive import ArchiveError
@@ -66,6 +65,8 @@ class ArchiveWriter:
 
     def _deferred(self, future: Future) -> Deferred:
         """A Deferred fired on the reactor thread when the process answers."""
+        from twisted.internet import reactor  # here: importing it installs a reactor, Scrapy's choice first
+
         d: Deferred = Deferred()
 
         def done(f: Future) -> None:
@@ -80,6 +81,10 @@ class ArchiveWriter:
 
         future.add_done_callback(done)
         return d
+
+    def defer(self, fn, *args: Any) -> Deferred:
+        """``fn(*args)``, a function of crawler.archive_process, in the archive process: a Deferred."""
+        return self._deferred(self._submit(fn, *args))
 
     def call(self, method: str, /, *args: Any, **kwargs: Any) -> Awaitable:
         """``await``: ``Archive.<method>(*args, **kwargs)`` in the archive process, after every earlier call."""

@@ -16,14 +16,19 @@ Each does one thing; their priorities place them around Scrapy's own:
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.utils.defer import maybe_deferred_to_future
 
+from archive import ArchiveError
 from crawler import archive_process
 from crawler.archiving import archive_for
+
+logger = logging.getLogger(__name__)
 
 # Status codes and markers of anti-bot walls: recorded as blocked, never circumvented.
 BLOCK_STATUSES = {403: "forbidden", 412: "anti-bot challenge (412)", 418: "anti-bot", 521: "anti-bot challenge (521)"}
@@ -46,7 +51,12 @@ class ArchiveResponsesMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    async def process_response(self, request: Request, response: Response, spider=None) -> Response:
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        """Send the response to the archive process and pass it on at once.
+
+        The download slot is free again while the archive process works; a callback that needs
+        the record id (a report's) awaits ``archived(response)``.
+        """
         first_url = (request.meta.get("redirect_urls") or [request.url])[0]
         headers = _headers(response.headers)
         if "playwright" in response.flags:  # scrapy-playwright: the browser's DOM, not the server's bytes
@@ -54,26 +64,39 @@ class ArchiveResponsesMiddleware:
                        for k, v in headers]
             headers.append(("X-Nianbao-Rendered", "chromium"))
         kind = request.meta.get("nianbao_kind", "other")
-        rec, page_metadata = await self.archive.run(archive_process.write_response, {
-            "url": first_url if response.status // 100 != 3 else request.url,
-            "final_url": response.url,
-            "status": response.status,
-            "headers": headers,
-            "body": response.body,
-            "fetched_at": datetime.now(UTC),
-            "request_headers": _headers(request.headers),
-            "protocol": getattr(response, "protocol", None) or "HTTP/1.1",
-            "kind": kind,
-            "method": request.method,
-        }, self._describe(kind, response))
-        request.meta["nianbao_record_id"] = rec.record_id
+        try:
+            stored = self.archive.defer(archive_process.write_response, {
+                "url": first_url if response.status // 100 != 3 else request.url,
+                "final_url": response.url,
+                "status": response.status,
+                "headers": headers,
+                "body": response.body,
+                "fetched_at": datetime.now(UTC),
+                "request_headers": _headers(request.headers),
+                "protocol": getattr(response, "protocol", None) or "HTTP/1.1",
+                "kind": kind,
+                "method": request.method,
+            }, self._describe(kind, response))
+        except ArchiveError as e:  # the archive process died: the crawl is stopping
+            raise IgnoreRequest(f"not archived: {e}") from e
+        request.meta["nianbao_archiving"] = stored.addCallbacks(
+            self._stored, self._not_stored, callbackArgs=(request,), errbackArgs=(request,))
+        return response
+
+    def _stored(self, result, request: Request) -> str:
+        record, page_metadata = result
+        request.meta["nianbao_record_id"] = record.record_id
         if page_metadata is not None:
             request.meta["nianbao_page_metadata"] = page_metadata
         self.stats.inc_value("nianbao/archived")
-        if rec.record_type == "revisit":
+        if record.record_type == "revisit":
             self.stats.inc_value("nianbao/revisits")
-        return response
+        return record.record_id
 
+    def _not_stored(self, failure, request: Request) -> None:
+        self.stats.inc_value("nianbao/archive_errors")
+        logger.error("archiving %s failed: %s", request.url, failure.getErrorMessage())
+        return None
 
     @staticmethod
     def _describe(kind: str, response: Response) -> tuple[str, str | None] | None:
@@ -87,6 +110,15 @@ class ArchiveResponsesMiddleware:
             return None
         encoding = response.headers.get("Content-Encoding")
         return content_type, encoding.decode("latin-1") if encoding else None
+
+
+async def archived(response: Response) -> str | None:
+    """The record id of a response once the archive process has stored it; None if it could not."""
+    stored = response.meta.get("nianbao_archiving")
+    if stored is None:
+        return response.meta.get("nianbao_record_id")
+    await maybe_deferred_to_future(stored)
+    return response.meta.get("nianbao_record_id")
 
 
 class SkipArchivedMiddleware:

@@ -24,6 +24,7 @@ from scrapy.http import Response, TextResponse
 from crawler import platforms, rendering
 from crawler.classify import is_attachment, is_report_column, is_report_title, is_section_link
 from crawler.items import ReportItem
+from crawler.middlewares import archived
 from parsers import page_metadata
 
 REPORT_PRIORITY = 10
@@ -171,7 +172,7 @@ class PortalSpider(scrapy.Spider):
     def _list_key(request: scrapy.Request) -> str | tuple[str, bytes]:
         return request.url if request.method == "GET" else (request.url, request.body)
 
-    def parse_detail(self, response: Response):
+    async def parse_detail(self, response: Response):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         is_html = isinstance(response, TextResponse) and "html" in (content_type or "text/html")
         attachments = []
@@ -185,6 +186,8 @@ class PortalSpider(scrapy.Spider):
         for url in attachments:
             yield scrapy.Request(url, callback=self.parse_attachment, priority=REPORT_PRIORITY + 1,
                                  meta={"nianbao_kind": "attachment", "report_url": response.url})
+        if await archived(response) is None:
+            return  # not archived (logged): an item would point at nothing
         # Read in the archive process as the page was stored (crawler.archiving), except from a
         # rendered page's DOM.
         metadata = response.meta.get("nianbao_page_metadata")
@@ -193,9 +196,10 @@ class PortalSpider(scrapy.Spider):
             metadata = page_metadata(response.body, content_type)
         yield self.report_item(response, metadata or {}, attachments)
 
-    def parse_attachment_report(self, response: Response):
+    async def parse_attachment_report(self, response: Response):
         """A list entry that links straight to a PDF/Word report: the file is the report."""
-        yield self.report_item(response, {}, [])
+        if await archived(response) is not None:
+            yield self.report_item(response, {}, [])
 
     @staticmethod
     def report_item(response: Response, metadata: dict, attachments: list[str]) -> ReportItem:
