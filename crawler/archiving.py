@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,6 +48,8 @@ class ArchiveWriter:
         self._closed = False
         self._on_broken = on_broken
         self.broken = False
+        # Each archived response's pending write, by its request (see crawler.middlewares.archived).
+        self.pending: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def _broke(self) -> None:
         if not self.broken:

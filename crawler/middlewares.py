@@ -79,23 +79,21 @@ class ArchiveResponsesMiddleware:
             }, self._describe(kind, response))
         except ArchiveError as e:  # the archive process died: the crawl is stopping
             raise IgnoreRequest(f"not archived: {e}") from e
-        request.meta["nianbao_archiving"] = stored.addCallbacks(
-            self._stored, self._not_stored, callbackArgs=(request,), errbackArgs=(request,))
+        # Kept beside the request, not in its meta: meta travels to disk and Redis queues, a Deferred cannot.
+        # (The URL, not the request, in the errback: a value holding its weak key would keep it alive.)
+        self.archive.pending[request] = stored.addCallbacks(self._stored, self._not_stored, errbackArgs=(request.url,))
         return response
 
-    def _stored(self, result, request: Request) -> str:
+    def _stored(self, result) -> tuple[str, dict | None]:
         record, page_metadata = result
-        request.meta["nianbao_record_id"] = record.record_id
-        if page_metadata is not None:
-            request.meta["nianbao_page_metadata"] = page_metadata
         self.stats.inc_value("nianbao/archived")
         if record.record_type == "revisit":
             self.stats.inc_value("nianbao/revisits")
-        return record.record_id
+        return record.record_id, page_metadata
 
-    def _not_stored(self, failure, request: Request) -> None:
+    def _not_stored(self, failure, url: str) -> None:
         self.stats.inc_value("nianbao/archive_errors")
-        logger.error("archiving %s failed: %s", request.url, failure.getErrorMessage())
+        logger.error("archiving %s failed: %s", url, failure.getErrorMessage())
         return None
 
     @staticmethod
@@ -112,13 +110,11 @@ class ArchiveResponsesMiddleware:
         return content_type, encoding.decode("latin-1") if encoding else None
 
 
-async def archived(response: Response) -> str | None:
-    """The record id of a response once the archive process has stored it; None if it could not."""
-    stored = response.meta.get("nianbao_archiving")
-    if stored is None:
-        return response.meta.get("nianbao_record_id")
-    await maybe_deferred_to_future(stored)
-    return response.meta.get("nianbao_record_id")
+async def archived(crawler, response: Response) -> tuple[str, dict | None] | None:
+    """(record id, page metadata read by the archive process, if it read it) of a response once it
+    is stored; None if it could not be."""
+    stored = archive_for(crawler).pending.pop(response.request, None)
+    return None if stored is None else await maybe_deferred_to_future(stored)
 
 
 class SkipArchivedMiddleware:

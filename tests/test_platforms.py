@@ -51,6 +51,21 @@ def test_a_pager_on_every_page_is_followed_once():
     assert len(asked) == len(set(asked)) == 55  # index_1 … index_55, the first page being where it started
 
 
+def test_a_hash_route_is_a_page_of_its_own_asked_for_once():
+    """gkmlpt's index and index#2811 show different lists; Scrapy's dupe filter ignores fragments, so
+    whichever link came first would decide what is crawled.  Each route is asked for once, unfiltered."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.portal import PortalSpider
+
+    spider = PortalSpider.from_crawler(get_crawler(PortalSpider), start_urls="http://x.gov.cn/")
+    app, route = "http://x.gov.cn/wsjkj/gkmlpt/index", "http://x.gov.cn/wsjkj/gkmlpt/index#2811"
+    first = list(spider.list_requests(route, spider.parse, {"nianbao_kind": "list"}))
+    assert [(r.url, r.dont_filter) for r in first] == [(route, True)]
+    assert list(spider.list_requests(route, spider.parse, {"nianbao_kind": "list"})) == []
+    assert [(r.url, r.dont_filter) for r in spider.list_requests(app, spider.parse, {})] == [(app, False)]
+
+
 def test_hanweb_records_and_dataproxy_groups():
     html = """<div id="4567"><script type="text/xml"><datastore>
       <nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=12&path=/&columnid=4321&unitid=4567&webname=%E8%B4%A2%E6%94%BF%E5%B1%80&permissiontype=0"></a>]]></nextgroup>

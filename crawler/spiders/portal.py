@@ -29,6 +29,7 @@ from parsers import page_metadata
 
 REPORT_PRIORITY = 10
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+_HASH_ROUTE = re.compile(r"^(?:\d+|[/!].+)$")  # index#2811, #/list/12, #!/ndbg
 # Home → 信息公开 → 部门信息公开 → a department's 年报 column: section pages two levels deep.
 MAX_SECTION_DEPTH = 2
 
@@ -83,6 +84,14 @@ class PortalSpider(scrapy.Spider):
         The twin, loaded in Chromium, adds what the page's scripts write.
         """
         request = request or scrapy.Request(url)
+        if _HASH_ROUTE.match(urlsplit(url).fragment):
+            # An app's hash route (gkmlpt's index#2811) is a page of its own, though its URL differs
+            # from the app's only after '#', which the dupe filter ignores: whichever link came first
+            # would decide what is crawled.  Asked for once per route, here.
+            if url in self._listed:
+                return
+            self._listed.add(url)
+            request = request.replace(dont_filter=True)
         plain = request.replace(callback=callback, meta={**request.meta, **meta})
         yield plain
         if not rendering.wanted(url, self.render_targets) or plain.method != "GET" or url in self._rendered:
@@ -186,28 +195,30 @@ class PortalSpider(scrapy.Spider):
         for url in attachments:
             yield scrapy.Request(url, callback=self.parse_attachment, priority=REPORT_PRIORITY + 1,
                                  meta={"nianbao_kind": "attachment", "report_url": response.url})
-        if await archived(response) is None:
+        stored = await archived(self.crawler, response)
+        if stored is None:
             return  # not archived (logged): an item would point at nothing
         # Read in the archive process as the page was stored (crawler.archiving), except from a
         # rendered page's DOM.
-        metadata = response.meta.get("nianbao_page_metadata")
+        record_id, metadata = stored
         if metadata is None and is_html:
             self.crawler.stats.inc_value("nianbao/page_metadata_in_spider")
             metadata = page_metadata(response.body, content_type)
-        yield self.report_item(response, metadata or {}, attachments)
+        yield self.report_item(response, record_id, metadata or {}, attachments)
 
     async def parse_attachment_report(self, response: Response):
         """A list entry that links straight to a PDF/Word report: the file is the report."""
-        if await archived(response) is not None:
-            yield self.report_item(response, {}, [])
+        stored = await archived(self.crawler, response)
+        if stored is not None:
+            yield self.report_item(response, stored[0], {}, [])
 
     @staticmethod
-    def report_item(response: Response, metadata: dict, attachments: list[str]) -> ReportItem:
+    def report_item(response: Response, record_id: str, metadata: dict, attachments: list[str]) -> ReportItem:
         """The item for an archived report response, with what the list page said about it."""
         meta = response.meta
         return ReportItem(
             url=(meta.get("redirect_urls") or [response.url])[0], final_url=response.url,
-            record_id=meta.get("nianbao_record_id"), list_title=meta.get("list_title"),
+            record_id=record_id, list_title=meta.get("list_title"),
             list_url=meta.get("list_url"), page_metadata=metadata, attachments=attachments,
             platform=meta.get("platform"))
 
