@@ -40,7 +40,6 @@ class ArchiveWriter:
     def __init__(self, root: Path, fsync: bool, on_broken: Callable[[], Any] | None = None) -> None:
         """``on_broken``: called (on the reactor thread) once if the archive process dies: a crawl
         that can no longer archive must stop, not fetch pages it cannot keep."""
-        self.root = root
         # Spawned, not forked: a fork of a running reactor (its threads, sockets, locks) is unsafe.
         self._pool = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"),
@@ -86,25 +85,26 @@ class ArchiveWriter:
         return d
 
     def defer(self, fn, *args: Any) -> Deferred:
-        """``fn(*args)``, a function of crawler.archive_process, in the archive process: a Deferred."""
+        """``fn(*args)``, a function of crawler.archive_process, in the archive process, after every
+        earlier call: a Deferred of its result."""
         return self._deferred(self._submit(fn, *args))
 
+    def run(self, fn, *args: Any) -> Awaitable:
+        """As ``defer``, to ``await``."""
+        return maybe_deferred_to_future(self.defer(fn, *args))
+
     def call(self, method: str, /, *args: Any, **kwargs: Any) -> Awaitable:
-        """``await``: ``Archive.<method>(*args, **kwargs)`` in the archive process, after every earlier call."""
-        return maybe_deferred_to_future(self._deferred(self._submit(archive_process.call, method, args, kwargs)))
+        """``await``: ``Archive.<method>(*args, **kwargs)`` in the archive process."""
+        return self.run(archive_process.call, method, args, kwargs)
 
     def send(self, method: str, /, *args: Any, **kwargs: Any) -> None:
         """As ``call``, for writes nobody waits on (events): a failure is logged, not lost silently."""
         try:
-            future = self._submit(archive_process.call, method, args, kwargs)
+            written = self.defer(archive_process.call, method, args, kwargs)
         except ArchiveError as e:
             logger.error("archive %s failed: %s", method, e)
             return
-        self._deferred(future).addErrback(lambda f: logger.error("archive %s failed: %s", method, f.getErrorMessage()))
-
-    def run(self, fn, *args: Any) -> Awaitable:
-        """``await``: ``fn(*args)``, a function of crawler.archive_process, in the archive process."""
-        return maybe_deferred_to_future(self._deferred(self._submit(fn, *args)))
+        written.addErrback(lambda f: logger.error("archive %s failed: %s", method, f.getErrorMessage()))
 
     def run_now(self, fn, *args: Any) -> Any:
         """``fn(*args)`` in the archive process, blocking: only before the crawl starts."""

@@ -278,6 +278,7 @@ def html_tokens(root: etree._Element, limit: int | None = None,
 
 
 _FEED = 2048  # characters fed to the incremental parser at a time
+_TABLE_PARTS = frozenset(("table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption"))
 
 
 def top_tokens(text: str, limit: int, until: Callable[[Token], bool]) -> list[Token] | None:
@@ -305,9 +306,6 @@ def top_tokens(text: str, limit: int, until: Callable[[Token], bool]) -> list[To
         pass
     root = parse_tree(text)
     return html_tokens(root, limit=limit, until=until) if root is not None else None
-
-
-_TABLE_PARTS = frozenset(("table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption"))
 
 
 def page_title(root: etree._Element) -> str | None:

@@ -31,6 +31,17 @@ def portal():
         yield p
 
 
+def require(missing: list[str], what: str) -> None:
+    """Tests that drive an outside program: skipped, saying why, when it is missing, except in CI
+    (CI=true), where ``.ci/run`` installs it and a skip would hide a failure."""
+    if not missing:
+        return
+    message = f"{what} need " + " and ".join(missing)
+    if os.environ.get("CI"):
+        pytest.fail(message + " — CI is set, so they may not be skipped")
+    pytest.skip(message)
+
+
 def free_port() -> int:
     """A port nothing listens on right now, for servers the tests start."""
     with socket.socket() as s:

@@ -7,7 +7,6 @@ Playwright (no browser download).  Screenshots go to pytest's tmp_path.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -15,13 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, archive_page, free_port
+from conftest import FIXTURES, REPO, archive_page, free_port, require
 
 from archive import Archive
 from nianbao.build import build
 
 CHROMIUM = Path("/usr/bin/chromium")
-IN_CI = os.environ.get("CI") == "true"
 
 
 def _require_browser():
@@ -33,11 +31,7 @@ def _require_browser():
         import playwright.sync_api  # noqa: F401
     except ImportError:
         missing.append("the playwright Python package")
-    if missing:
-        message = "browser tests need " + " and ".join(missing)
-        if IN_CI:
-            pytest.fail(message + " — CI=true, so they may not be skipped")
-        pytest.skip(message)
+    require(missing, "browser tests")
 
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -12,21 +11,18 @@ import time
 from collections import Counter
 
 import pytest
-from conftest import REPO, free_port, run_cli
+from conftest import REPO, free_port, require, run_cli
 
 from archive import Archive
 from nianbao.portal.server import start_portal
 
 REDIS = shutil.which("redis-server")
-pytestmark = pytest.mark.skipif(
-    REDIS is None and not os.environ.get("CI"),
-    reason="redis-server is not installed (apt-get install redis-server); CI installs it")
 
 
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    assert REDIS, "redis-server must be installed in CI"
+    require([] if REDIS else ["redis-server (apt-get install redis-server)"], "distributed-crawl tests")
     port = free_port()
     proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", str(tmp_path_factory.mktemp("redis"))],

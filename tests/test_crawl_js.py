@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, require, run_cli
 
 from archive import Archive
 from crawler import rendering
@@ -36,11 +36,7 @@ def _require_browser(browser: bool = True) -> None:
         import scrapy_playwright  # noqa: F401
     except ImportError:
         missing.append("the scrapy-playwright package")
-    if missing:
-        message = "rendering tests need " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(message + " — CI is set, so they may not be skipped")
-        pytest.skip(message)
+    require(missing, "rendering tests")
 
 
 def scrapy_crawl(portal, data: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:

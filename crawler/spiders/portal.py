@@ -87,7 +87,8 @@ class PortalSpider(scrapy.Spider):
         if _HASH_ROUTE.match(urlsplit(url).fragment):
             # An app's hash route (gkmlpt's index#2811) is a page of its own, though its URL differs
             # from the app's only after '#', which the dupe filter ignores: whichever link came first
-            # would decide what is crawled.  Asked for once per route, here.
+            # would decide what is crawled.  Asked for once per route, here: a request fingerprinter
+            # that kept fragments would not reach scrapy-redis's dupe filter, which has its own.
             if url in self._listed:
                 return
             self._listed.add(url)
