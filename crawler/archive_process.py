@@ -1,15 +1,17 @@
 """What runs in the crawl's archive process (see crawler.archiving): the Archive and page metadata.
 
 Imports only ``archive`` and ``parsers``, not Scrapy: the process is spawned, and
-starts in a fraction of a second.  Every function here is called with picklable
-arguments and returns picklable results.
+starts in a fraction of a second.  ``serve`` answers calls, one at a time and in
+order, sent as frames over a pipe; every function it is asked to run is called
+with picklable arguments and returns picklable results.
 """
 
 from __future__ import annotations
 
 import os
-import threading
-import time
+import pickle
+import struct
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from archive import Archive, ArchiveError, StoredRecord, decode_content
@@ -19,30 +21,107 @@ _archive: Archive | None = None
 _error: str | None = None
 
 
-def open_archive(root: str, fsync: bool) -> None:
-    """The process initialiser: one Archive for the life of the process.
+# A frame: the length of a pickle (8 bytes, big-endian), then the pickle.
+_LENGTH = struct.Struct(">Q")
 
-    An archive that cannot be opened is remembered, not raised: an initialiser that
-    raises leaves only a "process terminated abruptly" in the parent.
+
+def frame(message: Any) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LENGTH.pack(len(data)) + data
+
+
+class Frames:
+    """Messages out of a byte stream that arrives in pieces (the crawl process reads it as the
+    reactor delivers it)."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> Iterator[Any]:
+        buffer = self._buffer
+        buffer += data
+        start = 0
+        while len(buffer) - start >= _LENGTH.size:
+            (length,) = _LENGTH.unpack_from(buffer, start)
+            end = start + _LENGTH.size + length
+            if len(buffer) < end:
+                break
+            yield pickle.loads(memoryview(buffer)[start + _LENGTH.size : end])
+            start = end
+        del buffer[:start]
+
+
+def _read_exact(fd: int, n: int) -> bytes | None:
+    """``n`` bytes, or None at end of file (the crawl process is gone, or a frame was cut short)."""
+    chunks, left = [], n
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd: int) -> Any:
+    """The next message on a blocking pipe; EOFError at its end."""
+    header = _read_exact(fd, _LENGTH.size)
+    data = None if header is None else _read_exact(fd, _LENGTH.unpack(header)[0])
+    if data is None:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def answer(fn: Callable, args: tuple) -> bytes:
+    """The framed answer to one call: (True, result) or (False, the exception it raised)."""
+    try:
+        return frame((True, fn(*args)))
+    except Exception as e:  # noqa: BLE001 - every failure goes back to the caller, which decides
+        try:
+            return frame((False, e))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle still says what happened
+            return frame((False, ArchiveError(f"{type(e).__name__}: {e}")))
+
+
+def serve(calls: Any, answers: Any, root: str, fsync: bool) -> None:
+    """The process's life: open the archive, answer calls in order, close the archive at the end.
+
+    ``calls`` and ``answers`` are the pipe ends (multiprocessing Connections, used as plain file
+    descriptors).  The end of ``calls`` is the end of the crawl process, whether it closed the
+    archive first or was killed: either way every call received in full has been answered, so
+    closing the archive then (its open WARC file renamed) loses nothing.
+    """
+    open_archive(root, fsync)
+    calls_fd, answers_fd = calls.fileno(), answers.fileno()
+    try:
+        while True:
+            try:
+                fn, args = read_frame(calls_fd)
+            except EOFError:
+                break
+            write_all(answers_fd, answer(fn, args))
+            if fn is close:
+                return
+    finally:
+        close()
+
+
+def open_archive(root: str, fsync: bool) -> None:
+    """One Archive for the life of the process.
+
+    An archive that cannot be opened is remembered, not raised: each call then answers why.
     """
     global _archive, _error
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     try:
         _archive = Archive(root, fsync=fsync)
     except ArchiveError as e:
         _error = str(e)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End when the crawl process is gone (a SIGKILL gives it no time to say so).
-
-    The process holds both ends of its own call queue, so it would never see end of file
-    and would keep its WARC file locked.  Exiting at once is what a SIGKILL of the crawl
-    does anyway: whatever was not yet indexed is fetched again by the next crawl.
-    """
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
 
 
 def _get() -> Archive:

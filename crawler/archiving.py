@@ -6,32 +6,54 @@ the reactor thread that time would hold up every other download; a thread would
 not help, since the work needs the GIL.  So one spawned process owns the
 Archive (crawler.archive_process) and the reactor only sends it bytes.
 
-One process working through its calls in order: records are written in the order
-they were asked for (a page's metadata record after the page), and a caller that
-needs a result (a record id) awaits it.  A SIGKILL loses only calls not yet made,
-whose pages the next crawl fetches again, as it does any page the index lacks.
+The calls go down one pipe and the answers come back up another, both read and
+written by the reactor itself (Twisted's non-blocking pipe transport): no thread
+in the crawl process competes with the reactor for the GIL, as a process pool's
+feeder and manager threads did.  One process working through its calls in order:
+records are written in the order they were asked for (a page's metadata record
+after the page), and a caller that needs a result (a record id) awaits it.  A
+SIGKILL of the crawl loses only calls not yet sent, whose pages the next crawl
+fetches again, as it does any page the index lacks.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import uuid
 import weakref
+from collections import deque
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, succeed
+from twisted.internet.protocol import Protocol
+from twisted.internet.stdio import StandardIO
 
 from archive import ArchiveError
 from crawler import archive_process
+from crawler.archive_process import Frames, frame, read_frame, write_all
 
 logger = logging.getLogger(__name__)
+
+
+class _Answers(Protocol):
+    """The reactor's end of the two pipes: answers in, each handed to the writer as it completes."""
+
+    def __init__(self, writer: ArchiveWriter) -> None:
+        self.writer = writer
+        self.frames = Frames()
+
+    def dataReceived(self, data: bytes) -> None:
+        for ok, value in self.frames.feed(data):
+            self.writer._answered(ok, value)
+
+    def connectionLost(self, reason=None) -> None:
+        self.writer._lost()
 
 
 class ArchiveWriter:
@@ -41,9 +63,19 @@ class ArchiveWriter:
         """``on_broken``: called (on the reactor thread) once if the archive process dies: a crawl
         that can no longer archive must stop, not fetch pages it cannot keep."""
         # Spawned, not forked: a fork of a running reactor (its threads, sockets, locks) is unsafe.
-        self._pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-            initializer=archive_process.open_archive, initargs=(str(root), fsync))
+        context = multiprocessing.get_context("spawn")
+        calls_in, calls_out = context.Pipe(duplex=False)
+        answers_in, answers_out = context.Pipe(duplex=False)
+        # Daemonic: should the crawl process exit without closing it, multiprocessing ends it.
+        self._process = context.Process(target=archive_process.serve, name="nianbao-archive", daemon=True,
+                                        args=(calls_in, answers_out, str(root), fsync))
+        self._process.start()
+        # This process keeps only its own ends, as plain descriptors (Twisted closes them at the end).
+        self._calls, self._answers = os.dup(calls_out.fileno()), os.dup(answers_in.fileno())
+        for end in (calls_in, calls_out, answers_in, answers_out):
+            end.close()
+        self._transport: StandardIO | None = None
+        self._waiting: deque[Deferred] = deque()  # one per call sent, answered in the same order
         self._closed = False
         self._on_broken = on_broken
         self.broken = False
@@ -58,36 +90,36 @@ class ArchiveWriter:
             if self._on_broken is not None:
                 self._on_broken()
 
-    def _submit(self, fn, *args: Any) -> Future:
-        try:
-            return self._pool.submit(fn, *args)
-        except BrokenProcessPool as e:
+    def _answered(self, ok: bool, value: Any) -> None:
+        waiting = self._waiting.popleft()
+        if ok:
+            waiting.callback(value)
+        else:
+            waiting.errback(value)
+
+    def _lost(self) -> None:
+        """The answers pipe ended: after ``close``, as it should; otherwise the process died."""
+        waiting, self._waiting = self._waiting, deque()
+        if not self._closed:
             self._broke()
-            raise ArchiveError("the archive process died") from e
-
-    def _deferred(self, future: Future) -> Deferred:
-        """A Deferred fired on the reactor thread when the process answers."""
-        from twisted.internet import reactor  # here: importing it installs a reactor, Scrapy's choice first
-
-        d: Deferred = Deferred()
-
-        def done(f: Future) -> None:
-            error = f.exception()
-            if error is None:
-                reactor.callFromThread(d.callback, f.result())
-            elif isinstance(error, BrokenProcessPool):
-                reactor.callFromThread(self._broke)
-                reactor.callFromThread(d.errback, ArchiveError("the archive process died"))
-            else:
-                reactor.callFromThread(d.errback, error)
-
-        future.add_done_callback(done)
-        return d
+        for d in waiting:
+            d.errback(ArchiveError("the archive process died"))
 
     def defer(self, fn, *args: Any) -> Deferred:
         """``fn(*args)``, a function of crawler.archive_process, in the archive process, after every
         earlier call: a Deferred of its result."""
-        return self._deferred(self._submit(fn, *args))
+        if self.broken or self._closed:
+            raise ArchiveError("the archive process died" if self.broken else "the archive is closed")
+        if self._transport is None:
+            # First call from the reactor: from now on the reactor reads and writes the pipes.
+            # (Imported here: importing it installs a reactor, and Scrapy's choice must come first.)
+            from twisted.internet import reactor
+
+            self._transport = StandardIO(_Answers(self), stdin=self._answers, stdout=self._calls, reactor=reactor)
+        d: Deferred = Deferred()
+        self._waiting.append(d)
+        self._transport.write(frame((fn, args)))
+        return d
 
     def run(self, fn, *args: Any) -> Awaitable:
         """As ``defer``, to ``await``."""
@@ -107,25 +139,51 @@ class ArchiveWriter:
         written.addErrback(lambda f: logger.error("archive %s failed: %s", method, f.getErrorMessage()))
 
     def run_now(self, fn, *args: Any) -> Any:
-        """``fn(*args)`` in the archive process, blocking: only before the crawl starts."""
+        """``fn(*args)`` in the archive process, blocking: only before the reactor's first call."""
+        if self._transport is not None:
+            raise RuntimeError("run_now after the crawl started: use run")
+        if self.broken or self._closed:
+            raise ArchiveError("the archive process died" if self.broken else "the archive is closed")
         try:
-            return self._submit(fn, *args).result()
-        except BrokenProcessPool as e:
+            write_all(self._calls, frame((fn, args)))
+            ok, value = read_frame(self._answers)
+        except (OSError, EOFError) as e:
             self._broke()
             raise ArchiveError("the archive process died") from e
+        if not ok:
+            raise value
+        return value
 
-    def close(self) -> None:
-        """Finish every queued call, close the archive (its open WARC file is renamed), end the process."""
+    def close(self) -> Deferred:
+        """Finish every call sent, close the archive (its open WARC file is renamed), end the process.
+
+        A Deferred fired once the process has ended (an engine_stopped handler may return one).
+        """
         if self._closed:
-            return
+            return succeed(None)
+        if self._transport is None:
+            try:
+                if not self.broken:
+                    self.run_now(archive_process.close)
+            except ArchiveError:
+                pass  # it died: the next Archive opened there recovers its open WARC file
+            self._closed = True
+            for fd in (self._calls, self._answers):
+                os.close(fd)
+            self._process.join()
+            return succeed(None)
+        if self.broken:
+            self._closed = True
+            self._process.join(timeout=5)
+            return succeed(None)
+        closed = self.defer(archive_process.close)
         self._closed = True
-        try:
-            if not self.broken:
-                self.run_now(archive_process.close)
-        except ArchiveError:
-            pass  # it died: the next Archive opened there recovers its open WARC file
-        finally:
-            self._pool.shutdown(wait=True)
+
+        def ended(result: Any) -> None:
+            self._transport.loseConnection()
+            self._process.join(timeout=30)
+
+        return closed.addBoth(ended)
 
 
 def _stop(crawler) -> None:
