@@ -64,15 +64,15 @@ def _header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
     return None
 
 
-def gzip_member(data: bytes) -> bytes:
-    """``data`` as one gzip member at GZIP_LEVEL, with zlib's window and hash tables sized to it.
+def gzip_member(data: bytes, level: int = GZIP_LEVEL) -> bytes:
+    """``data`` as one gzip member, with zlib's window and hash tables sized to it.
 
     Setting up the default 32 KB window and its tables costs ten times what a small record (a
     request, a metadata record) takes to compress; a window as large as the data compresses it
     just as well.
     """
     wbits = min(15, max(9, len(data).bit_length()))
-    deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + wbits, min(8, max(1, wbits - 7)))
+    deflate = zlib.compressobj(level, zlib.DEFLATED, 16 + wbits, min(8, max(1, wbits - 7)))
     return deflate.compress(data) + deflate.flush()
 
 
@@ -164,12 +164,12 @@ class Archive:
         self._write(info)
         self._sync_and_index(lambda: None)
 
-    def _write(self, record) -> None:
+    def _write(self, record, level: int = GZIP_LEVEL) -> None:
         """One record as one gzip member (the WARC convention), at a level that costs a third of
         warcio's level 9 for nearly the same size."""
         buf = io.BytesIO()
         WARCWriter(buf, gzip=False).write_record(record)
-        self._file.write(gzip_member(buf.getvalue()))
+        self._file.write(gzip_member(buf.getvalue(), level))
 
     def _close_file(self) -> None:
         if self._file is None:
@@ -247,7 +247,10 @@ class Archive:
                 http_headers=http_headers, warc_headers_dict=warc_headers)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         offset = self._file.tell()
-        self._write(record)
+        # A payload the server compressed (Content-Encoding) does not shrink again: deflating it
+        # took as long as the rest of the record, so it is stored in its gzip member as it is.
+        encoded = (_header(headers, "content-encoding") or "identity").strip().lower() != "identity"
+        self._write(record, 0 if encoded else GZIP_LEVEL)
         length = self._file.tell() - offset
         if request_headers is not None:
             path = final_url.split("/", 3)[3] if final_url.count("/") >= 3 else ""

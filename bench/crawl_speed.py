@@ -34,10 +34,10 @@ url, data, settings = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
 t = time.perf_counter()
 stats = run_crawl([url], data, settings)
 # The crawl process and its archive process (crawler.archiving), each at its peak.
+me, child = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"seconds": time.perf_counter() - t, "pages": stats.get("response_received_count", 0),
-                  "reports": stats.get("nianbao/reports", 0),
-                  "max_rss_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                                 + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024}))
+                  "reports": stats.get("nianbao/reports", 0), "max_rss_mb": (me.ru_maxrss + child.ru_maxrss) / 1024,
+                  "cpu": me.ru_utime + me.ru_stime, "archive_cpu": child.ru_utime + child.ru_stime}))
 """
 
 BARE = """
@@ -60,8 +60,9 @@ t = time.perf_counter()
 process.crawl(crawler)
 process.start()
 stats = crawler.stats.get_stats()
+me = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": time.perf_counter() - t, "pages": stats.get("response_received_count", 0),
-                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "max_rss_mb": me.ru_maxrss / 1024, "cpu": me.ru_utime + me.ru_stime}))
 """
 
 
@@ -98,6 +99,11 @@ def main() -> None:
           f"({rate_ours:.0f}/s, {ours['reports']} reports), bare Scrapy {bare['pages']} pages in "
           f"{bare['seconds']:.1f}s ({rate_bare:.0f}/s)")
     print(f"throughput ratio nianbao/bare: {rate_ours / rate_bare:.2f}  (target >= 0.80)")
+    # CPU time is steadier than wall time on a shared machine, and says where the time goes.
+    ms = 1000 / ours["pages"]
+    print(f"CPU per page: nianbao crawl process {ours['cpu'] * ms:.2f} ms + archive process "
+          f"{ours['archive_cpu'] * ms:.2f} ms, bare Scrapy {bare['cpu'] * 1000 / bare['pages']:.2f} ms "
+          "(CPU time includes startup; the portal's own CPU is not counted)")
     print(f"peak memory (crawl + archive process): {small['max_rss_mb']:.0f} MB at {args.small} reports, {ours['max_rss_mb']:.0f} MB at "
           f"{args.reports}: ratio {ours['max_rss_mb'] / small['max_rss_mb']:.2f}  (target: flat, ~1.0)")
 

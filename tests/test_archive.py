@@ -68,10 +68,14 @@ def test_warc_files_replay_with_standard_tools(tmp_path):
         rec = write(archive, "http://127.0.0.1/a.html", HTML)
         archive.add_metadata(rec.record_id, kind="report", page_metadata={"发布机构": "某区教育局"})
         write(archive, "http://127.0.0.1/a.html", HTML)
+        # A payload the server gzipped is stored in its record's gzip member without deflating it again.
+        write(archive, "http://127.0.0.1/z.html", gzip.compress(HTML),
+              headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
     (warc,) = (tmp_path / "warc").glob("*.warc.gz")
     with open(warc, "rb") as fh:
         types = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r in ArchiveIterator(fh)]
-    assert [t for t, _ in types] == ["warcinfo", "response", "request", "metadata", "revisit", "request"]
+    assert [t for t, _ in types] == ["warcinfo", "response", "request", "metadata", "revisit", "request",
+                                     "response", "request"]
     check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(warc)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
 
