@@ -96,14 +96,20 @@ class Archive:
     """
 
     def __init__(self, root: Path | str, *, max_file_bytes: int = MAX_FILE_BYTES, fsync: bool = True,
-                 readonly: bool = False) -> None:
+                 readonly: bool = False, group_commit: bool = False) -> None:
         """``fsync=False`` still survives a killed process (bytes reach the OS before the index
         row), but not a power cut; it trades that for speed on slow disks.  ``readonly`` opens
-        an existing archive without creating, recovering or writing anything."""
+        an existing archive without creating, recovering or writing anything.
+
+        ``group_commit``: records are indexed in one transaction until ``commit()``, instead of one
+        each.  A writer that commits whenever no more records are waiting (the crawl's archive
+        process) then pays one commit, and one fsync, per burst; what a crash takes is only what
+        was not yet committed, which, not being indexed, the next crawl fetches again."""
         self.root = Path(root)
         self.warc_dir = self.root / "warc"
         self.fsync = fsync
         self.readonly = readonly
+        self.group_commit = group_commit
         try:
             if readonly:
                 self.db = index.connect_readonly(self.root / "index.sqlite")
@@ -174,6 +180,7 @@ class Archive:
     def _close_file(self) -> None:
         if self._file is None:
             return
+        self.commit()  # recovery only mends open files: a closed one must end with indexed records
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
@@ -189,17 +196,37 @@ class Archive:
             self._open_new_file()
 
     def _sync_and_index(self, add_rows) -> None:
-        """Make the bytes durable, then index them together with the file's new end."""
+        """Make the bytes durable, then index them together with the file's new end (in one
+        transaction per record, or per group until ``commit``)."""
+        if self.group_commit:
+            if not self.db.in_transaction:
+                self.db.execute("begin")
+            self._index(add_rows)
+            return
         self._file.flush()
         if self.fsync:
             os.fsync(self._file.fileno())
         with self.db:
             self.db.execute("begin")
-            add_rows()
-            self.db.execute(
-                "insert into warc_files(name, indexed_end) values (?, ?) "
-                "on conflict(name) do update set indexed_end = excluded.indexed_end",
-                (self._name, self._file.tell()))
+            self._index(add_rows)
+
+    def _index(self, add_rows) -> None:
+        add_rows()
+        self.db.execute(
+            "insert into warc_files(name, indexed_end) values (?, ?) "
+            "on conflict(name) do update set indexed_end = excluded.indexed_end",
+            (self._name, self._file.tell()))
+
+    def commit(self) -> None:
+        """Index the records written since the last commit (``group_commit``), their bytes made
+        durable first."""
+        if self.db is None or not self.db.in_transaction:
+            return
+        if self._file is not None:
+            self._file.flush()
+            if self.fsync:
+                os.fsync(self._file.fileno())
+        self.db.execute("commit")
 
     def path_of(self, warc_file: str) -> Path:
         path = self.warc_dir / warc_file

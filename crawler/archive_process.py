@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import struct
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -95,7 +96,8 @@ def serve(calls: Any, answers: Any, root: str, fsync: bool) -> None:
     ``calls`` and ``answers`` are the pipe ends (multiprocessing Connections, used as plain file
     descriptors).  The end of ``calls`` is the end of the crawl process, whether it closed the
     archive first or was killed: either way every call received in full has been answered, so
-    closing the archive then (its open WARC file renamed) loses nothing.
+    closing the archive then (its open WARC file renamed) loses nothing.  Records are indexed
+    whenever no call is waiting, so a burst of calls shares one transaction (``group_commit``).
     """
     open_archive(root, fsync)
     calls_fd, answers_fd = calls.fileno(), answers.fileno()
@@ -108,6 +110,8 @@ def serve(calls: Any, answers: Any, root: str, fsync: bool) -> None:
             write_all(answers_fd, answer(fn, args))
             if fn is close:
                 return
+            if _archive is not None and not select.select([calls_fd], [], [], 0)[0]:
+                _archive.commit()  # no call waiting: index what was written (group commit)
     finally:
         close()
 
@@ -119,7 +123,7 @@ def open_archive(root: str, fsync: bool) -> None:
     """
     global _archive, _error
     try:
-        _archive = Archive(root, fsync=fsync)
+        _archive = Archive(root, fsync=fsync, group_commit=True)
     except ArchiveError as e:
         _error = str(e)
 
