@@ -208,6 +208,7 @@ class _Emitter:
         bounded = self.bounded
         for r, cells in enumerate(rows):
             col = 0
+            grid = (index, r)
             for cell in cells:
                 if occupied:
                     while (r, col) in occupied:
@@ -240,7 +241,7 @@ class _Emitter:
                         where["rowspan"] = rowspan
                     if colspan > 1:
                         where["colspan"] = colspan
-                    append(Token(text, where, True))
+                    append(Token(text, where, True, grid))
                     if bounded:
                         self._full()
                 col += colspan

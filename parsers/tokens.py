@@ -38,7 +38,8 @@ class Token:
 
     __slots__ = ("text", "where", "in_table", "norm", "value", "is_blank", "is_value", "is_text", "grid")
 
-    def __init__(self, text: str, where: dict | None = None, in_table: bool = False) -> None:
+    def __init__(self, text: str, where: dict | None = None, in_table: bool = False,
+                 grid: tuple | None = None) -> None:
         self.text = text
         # {"table","row","col"} | {"line"} | {"block"} | {"page"...}
         self.where = where if where is not None else {}
@@ -52,14 +53,15 @@ class Token:
             self.is_blank = self.norm == ""
             self.is_value = False
             self.is_text = not self.is_blank
-        w = self.where
         # The printed row this token belongs to: a table row, or a text line holding several fields.
-        if "table" in w and "row" in w:
-            self.grid: tuple | None = (w["table"], w["row"])
-        elif "line" in w and "col" in w:
-            self.grid = ("line", w["line"])
-        else:
-            self.grid = None
+        # A caller that emits a row's cells passes it (one tuple per row, not one per cell).
+        if grid is None:
+            w = self.where
+            if "table" in w and "row" in w:
+                grid = (w["table"], w["row"])
+            elif "line" in w and "col" in w:
+                grid = ("line", w["line"])
+        self.grid = grid
 
     def grid_key(self) -> tuple | None:
         """The printed row this token belongs to: a table row, or a text line holding several fields."""
