@@ -103,7 +103,7 @@ def parse_bytes(data: bytes, *, filename: str | None = None, content_type: str |
 
             tokens = docx_tokens(data)
         elif fmt == "html":
-            root = html.parse_tree(html.decode_html(data, content_type))
+            root = html.read_html(data, content_type)
             if root is None:
                 report["status"] = "error"
                 report["errors"].append("empty or unreadable HTML")
