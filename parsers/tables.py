@@ -72,7 +72,7 @@ class Extraction:
 
 
 def row_values(tokens: list[Token], i: int, end: int, ncols: int,
-               profile: frozenset | None = None) -> tuple[list[Cell], int]:
+               profiles: ValueColumns | None = None) -> tuple[list[Cell], int]:
     """Cells printed after the label at ``tokens[i]``; returns them and the index where reading stopped.
 
     A label that shares its printed row (table row, or text line with several fields) with values
@@ -89,7 +89,7 @@ def row_values(tokens: list[Token], i: int, end: int, ncols: int,
             row.append(tokens[j])
             j += 1
         if any(t.is_value for t in row) or (row and label.in_table):
-            return [Cell(t.value, t) for t in _columns(row, ncols, profile)], j
+            return [Cell(t.value, t) for t in _columns(row, ncols, label, profiles)], j
         j = i + 1
     while j < end and not tokens[j].is_text:
         j += 1
@@ -106,7 +106,7 @@ def flat_cells(tokens: Sequence[Token], ncols: int) -> list[Cell]:
     return cells
 
 
-def _columns(row: list[Token], ncols: int, profile: frozenset | None) -> list[Token]:
+def _columns(row: list[Token], ncols: int, label: Token, profiles: ValueColumns | None) -> list[Token]:
     """The tokens of a printed row that are its ``ncols`` cells, when the row itself says which.
 
     Exactly ``ncols`` fields: every field is a cell.  Exactly ``ncols`` values among more fields:
@@ -118,6 +118,7 @@ def _columns(row: list[Token], ncols: int, profile: frozenset | None) -> list[To
     values = [t for t in row if t.is_value]
     if len(values) == ncols:
         return values
+    profile = profiles.of(label) if profiles is not None else None
     if profile:
         inside = [t for t in row if t.where.get("col") in profile]
         if len(inside) == ncols:
@@ -138,6 +139,22 @@ def value_columns(tokens: list[Token], span: tuple[int, int]) -> dict:
                     seen = cols[key] = set()
                 seen.add(where["col"])
     return {k: frozenset(v) for k, v in cols.items()}
+
+
+class ValueColumns:
+    """``value_columns`` of a section, scanned the first time a row asks: only a row printing more
+    fields than the table has columns does, so most sections never need the scan."""
+
+    def __init__(self, tokens: list[Token], span: tuple[int, int]) -> None:
+        self.tokens = tokens
+        self.span = span
+        self._cols: dict | None = None
+
+    def of(self, label: Token) -> frozenset | None:
+        """The value columns of the table (or of the text lines) that ``label`` is printed in."""
+        if self._cols is None:
+            self._cols = value_columns(self.tokens, self.span)
+        return self._cols.get(label.where.get("table", "line"))
 
 
 def fit(cells: list[Cell], ncols: int, what: str, warnings: list[str], total_check=None) -> list[Cell]:
@@ -175,7 +192,7 @@ def applications(tokens: list[Token], span: tuple[int, int], version: str, out: 
     pointer = 0
     found = 0
     seen: set[str] = set()
-    profiles = value_columns(tokens, span)
+    profiles = ValueColumns(tokens, span)
     i = start
     while i < end:
         t = tokens[i]
@@ -194,7 +211,7 @@ def applications(tokens: list[Token], span: tuple[int, int], version: str, out: 
             continue
         row = rows[match]
         pointer = match + 1
-        cells, j = row_values(tokens, i, end, len(cols), profiles.get(t.where.get("table", "line")))
+        cells, j = row_values(tokens, i, end, len(cols), profiles)
         cells = fit(cells, len(cols), f"applications.{row.key}", out.warnings, _row_total_ok)
         out.put_row(f"applications.{row.key}", cols, cells)
         seen.add(row.key)
