@@ -62,13 +62,18 @@ class Extraction:
                 node = node.setdefault(p, {})
             self._nodes[parent] = node
         provenance, flat = self.provenance, self.cells
-        for key, cell in zip(keys, cells, strict=True):
+        for key, path, cell in zip(keys, _paths(parent, tuple(keys)), cells, strict=True):
             value = cell.value
-            path = f"{parent}.{key}"
             node[key] = flat[path] = None if value is None else to_json_number(value.number)
             token = cell.token
             if token is not None:
                 provenance[path] = {**token.where, "text": token.text}
+
+
+@lru_cache(maxsize=1 << 10)
+def _paths(parent: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """``parent.key`` of each key: the same few rows recur in every report."""
+    return tuple(f"{parent}.{key}" for key in keys)
 
 
 def row_values(tokens: list[Token], i: int, end: int, ncols: int,
