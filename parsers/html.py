@@ -9,6 +9,7 @@ each printed cell is emitted once.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable
 
 from lxml import etree
@@ -58,10 +59,16 @@ def parse_tree(html: str) -> etree._Element | None:
     ``etree.HTMLParser`` rather than ``lxml.html``: the latter looks up a Python element class
     for every node the walk touches, which was a fifth of the parse time; nothing here needs
     its helper methods.  Comments are dropped at parse time (commented-out metadata fields).
+    An XML declaration (XHTML pages, some CMS exports) is dropped first: lxml refuses decoded
+    text that names an encoding, and the text is already decoded.
     """
+    html = _XML_DECLARATION.sub("", html, count=1)
     if not html.strip():
         return None
     return _parse(html, _PARSER)
+
+
+_XML_DECLARATION = re.compile(r"^[\ufeff\s]*<\?xml[^>]*\?>")
 
 
 def read_html(data: bytes, content_type: str | None = None) -> etree._Element | None:
@@ -320,6 +327,7 @@ def top_tokens(text: str, limit: int, until: Callable[[Token], bool]) -> list[To
     ``limit``); otherwise, and for a page without such a block, the whole page is parsed.
     """
     parser = etree.HTMLPullParser(events=("end",), remove_comments=True, remove_pis=True)
+    text = _XML_DECLARATION.sub("", text, count=1)
     try:
         for start in range(0, len(text), _FEED):
             parser.feed(text[start:start + _FEED])

@@ -63,3 +63,19 @@ def test_nulls_rules_and_provenance(parsed, name):
             assert where["text"] and ({"row", "line", "block"} & set(where)), path
     if expected["template_version"] == "none":
         assert report["texts"]["overview"] and report["texts"]["problems_improvements"]
+
+
+@pytest.mark.parametrize("declaration", [b'<?xml version="1.0" encoding="utf-8"?>\n',
+                                         b"\xef\xbb\xbf<?xml version='1.0' encoding='UTF-8' ?>\r\n"],
+                         ids=["xml-declaration", "bom-and-xml-declaration"])
+def test_a_page_opening_with_an_xml_declaration_reads_the_same(declaration):
+    """XHTML pages and some CMS exports open with ``<?xml … encoding=…?>``, which lxml refuses on
+    decoded text: the page must read exactly as it does without it."""
+    from parsers import page_metadata, parse_bytes
+
+    for path in sorted((FIXTURES / "html").glob("*.html"))[:4]:
+        data = path.read_bytes()
+        plain, declared = parse_bytes(data, filename=path.name), parse_bytes(declaration + data, filename=path.name)
+        assert declared["status"] == "ok", (path.name, declared["errors"])
+        assert declared == plain, path.name
+        assert page_metadata(declaration + data) == page_metadata(data)
