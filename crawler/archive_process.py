@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import signal
 import struct
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -99,6 +100,9 @@ def serve(calls: Any, answers: Any, root: str, fsync: bool) -> None:
     closing the archive then (its open WARC file renamed) loses nothing.  Records are indexed
     whenever no call is waiting, so a burst of calls shares one transaction (``group_commit``).
     """
+    # Ctrl-C reaches the whole process group: the crawl process stops gracefully and closes the
+    # archive itself, which needs this process to carry on until then.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     open_archive(root, fsync)
     calls_fd, answers_fd = calls.fileno(), answers.fileno()
     try:

@@ -157,7 +157,7 @@ class ArchiveWriter:
     def close(self) -> Deferred:
         """Finish every call sent, close the archive (its open WARC file is renamed), end the process.
 
-        A Deferred fired once the process has ended (an engine_stopped handler may return one).
+        A Deferred fired once the process has ended.
         """
         if self._closed:
             return succeed(None)
@@ -185,6 +185,10 @@ class ArchiveWriter:
 
         return closed.addBoth(ended)
 
+    async def stopped(self) -> None:
+        """The engine_stopped handler: ``close``, awaited."""
+        await maybe_deferred_to_future(self.close())
+
 
 def _stop(crawler) -> None:
     crawler.stats.set_value("nianbao/archive_died", 1)
@@ -201,5 +205,5 @@ def archive_for(crawler) -> ArchiveWriter:
                                on_broken=lambda: _stop(crawler))
         crawler.nianbao_archive = writer
         crawler.nianbao_crawl_id = uuid.uuid4().hex  # ties this crawl's events together
-        crawler.signals.connect(writer.close, signal=signals.engine_stopped)
+        crawler.signals.connect(writer.stopped, signal=signals.engine_stopped)
     return writer

@@ -185,3 +185,30 @@ def test_a_crawl_whose_archive_process_dies_stops_and_says_so(tmp_path):
         after = report_responses(tmp_path)
         assert set(after) == {e.url for e in portal.reports}
         assert set(after.values()) == {1}, "a report payload was archived twice"
+
+
+def test_ctrl_c_stops_the_crawl_gracefully_with_everything_fetched_archived(tmp_path):
+    """Ctrl-C in a terminal signals the whole process group, the archive process included: the
+    crawl stops as Scrapy stops on SIGINT, and every response it received is archived, every
+    report with its metadata record."""
+    with start_portal(extra_reports=300) as portal:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "nianbao", "crawl", portal.url, "--data", str(tmp_path), "--delay", "0.05"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while indexed_reports(tmp_path) < 5 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert proc.poll() is None and archive_process_of(proc.pid) is not None
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    assert "the archive process died" not in stderr, stderr[-2000:]
+    assert "Traceback" not in stderr, stderr[-2000:]
+    with Archive(tmp_path / "archive") as archive:
+        reports = archive.records(kind="report")
+        assert 5 <= len(reports) < len(portal.reports)
+        described = archive.complete_urls("report")
+        assert {r.url for r in reports if r.status == 200} <= described, "a report lost its metadata record"
+        # The crawl's own count of what it archived is what the archive holds.
+        archived = int(stdout.split(" responses archived")[0].rsplit(" ", 1)[-1])
+        assert archived == archive.stats()["responses"] + archive.stats()["revisits"]
+    assert not list((tmp_path / "archive" / "warc").glob("*.open"))
