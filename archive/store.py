@@ -102,9 +102,10 @@ class Archive:
         an existing archive without creating, recovering or writing anything.
 
         ``group_commit``: records are indexed in one transaction until ``commit()``, instead of one
-        each.  A writer that commits whenever no more records are waiting (the crawl's archive
-        process) then pays one commit, and one fsync, per burst; what a crash takes is only what
-        was not yet committed, which, not being indexed, the next crawl fetches again."""
+        each.  A writer that commits every so often (the crawl's archive process: half a second
+        after the first record not yet indexed) pays one commit, and one fsync, per group; what a
+        crash takes is only what was not yet committed, which, not being indexed, the next crawl
+        fetches again."""
         self.root = Path(root)
         self.warc_dir = self.root / "warc"
         self.fsync = fsync
@@ -216,6 +217,11 @@ class Archive:
             "insert into warc_files(name, indexed_end) values (?, ?) "
             "on conflict(name) do update set indexed_end = excluded.indexed_end",
             (self._name, self._file.tell()))
+
+    @property
+    def uncommitted(self) -> bool:
+        """Records written but not yet indexed (``group_commit``)."""
+        return self.db is not None and self.db.in_transaction
 
     def commit(self) -> None:
         """Index the records written since the last commit (``group_commit``), their bytes made

@@ -13,6 +13,7 @@ import pickle
 import select
 import signal
 import struct
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,6 +23,12 @@ from parsers import page_metadata
 _archive: Archive | None = None
 _error: str | None = None
 
+
+# Records are indexed at most this long after they were written, in one transaction for all
+# written meanwhile (Archive's group_commit): at crawl speed that is hundreds of records, whose
+# commits, one each, cost more than writing them.  A crash loses only what was not yet indexed,
+# which the next crawl fetches again.
+COMMIT_DELAY = 0.5
 
 # A frame: the length of a pickle (8 bytes, big-endian), then the pickle.
 _LENGTH = struct.Struct(">Q")
@@ -97,16 +104,22 @@ def serve(calls: Any, answers: Any, root: str, fsync: bool) -> None:
     ``calls`` and ``answers`` are the pipe ends (multiprocessing Connections, used as plain file
     descriptors).  The end of ``calls`` is the end of the crawl process, whether it closed the
     archive first or was killed: either way every call received in full has been answered, so
-    closing the archive then (its open WARC file renamed) loses nothing.  Records are indexed
-    whenever no call is waiting, so a burst of calls shares one transaction (``group_commit``).
+    closing the archive then (its open WARC file renamed) loses nothing.
     """
     # Ctrl-C reaches the whole process group: the crawl process stops gracefully and closes the
     # archive itself, which needs this process to carry on until then.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     open_archive(root, fsync)
     calls_fd, answers_fd = calls.fileno(), answers.fileno()
+    first_uncommitted: float | None = None
     try:
         while True:
+            if first_uncommitted is not None:
+                wait = first_uncommitted + COMMIT_DELAY - time.monotonic()
+                if wait <= 0 or not select.select([calls_fd], [], [], wait)[0]:
+                    _get().commit()
+                    first_uncommitted = None
+                    continue
             try:
                 fn, args = read_frame(calls_fd)
             except EOFError:
@@ -114,8 +127,8 @@ def serve(calls: Any, answers: Any, root: str, fsync: bool) -> None:
             write_all(answers_fd, answer(fn, args))
             if fn is close:
                 return
-            if _archive is not None and not select.select([calls_fd], [], [], 0)[0]:
-                _archive.commit()  # no call waiting: index what was written (group commit)
+            if first_uncommitted is None and _archive is not None and _archive.uncommitted:
+                first_uncommitted = time.monotonic()
     finally:
         close()
 

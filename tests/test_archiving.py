@@ -56,3 +56,23 @@ def test_a_crawl_process_gone_without_closing_leaves_a_complete_archive(tmp_path
     assert not list((tmp_path / "archive" / "warc").glob("*.open"))
     with Archive(tmp_path / "archive") as archive:
         assert [r.url for r in archive.records()] == ["http://gov.test/b.html"]
+
+
+def test_records_are_indexed_shortly_after_they_are_written(tmp_path):
+    """Group commit: another reader of the index sees a record within the commit delay, without the
+    crawl closing the archive."""
+    import time
+
+    writer = ArchiveWriter(tmp_path / "archive", fsync=False)
+    try:
+        writer.run_now(archive_process.call, "write_response", (), {
+            "url": "http://gov.test/c.html", "status": 200, "headers": [], "body": b"c"})
+        deadline = time.monotonic() + archive_process.COMMIT_DELAY + 10
+        seen: list = []
+        while not seen and time.monotonic() < deadline:
+            with Archive(tmp_path / "archive", readonly=True) as reader:
+                seen = reader.records()
+            time.sleep(0.05)
+        assert [r.url for r in seen] == ["http://gov.test/c.html"]
+    finally:
+        writer.close()
