@@ -90,6 +90,10 @@ class ArchiveWriter:
             if self._on_broken is not None:
                 self._on_broken()
 
+    def _check_open(self) -> None:
+        if self.broken or self._closed:
+            raise ArchiveError("the archive process died" if self.broken else "the archive is closed")
+
     def _answered(self, ok: bool, value: Any) -> None:
         waiting = self._waiting.popleft()
         if ok:
@@ -108,8 +112,7 @@ class ArchiveWriter:
     def defer(self, fn, *args: Any) -> Deferred:
         """``fn(*args)``, a function of crawler.archive_process, in the archive process, after every
         earlier call: a Deferred of its result."""
-        if self.broken or self._closed:
-            raise ArchiveError("the archive process died" if self.broken else "the archive is closed")
+        self._check_open()
         if self._transport is None:
             # First call from the reactor: from now on the reactor reads and writes the pipes.
             # (Imported here: importing it installs a reactor, and Scrapy's choice must come first.)
@@ -142,8 +145,7 @@ class ArchiveWriter:
         """``fn(*args)`` in the archive process, blocking: only before the reactor's first call."""
         if self._transport is not None:
             raise RuntimeError("run_now after the crawl started: use run")
-        if self.broken or self._closed:
-            raise ArchiveError("the archive process died" if self.broken else "the archive is closed")
+        self._check_open()
         try:
             write_all(self._calls, frame((fn, args)))
             ok, value = read_frame(self._answers)
