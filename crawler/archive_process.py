@@ -8,16 +8,14 @@ with picklable arguments and returns picklable results.
 
 from __future__ import annotations
 
-import os
-import pickle
 import select
 import signal
-import struct
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from archive import Archive, ArchiveError, StoredRecord, decode_content
+from crawler.frames import frame, read_frame, write_all
 from parsers import page_metadata
 
 _archive: Archive | None = None
@@ -29,63 +27,6 @@ _error: str | None = None
 # commits, one each, cost more than writing them.  A crash loses only what was not yet indexed,
 # which the next crawl fetches again.
 COMMIT_DELAY = 0.5
-
-# A frame: the length of a pickle (8 bytes, big-endian), then the pickle.
-_LENGTH = struct.Struct(">Q")
-
-
-def frame(message: Any) -> bytes:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return _LENGTH.pack(len(data)) + data
-
-
-class Frames:
-    """Messages out of a byte stream that arrives in pieces (the crawl process reads it as the
-    reactor delivers it)."""
-
-    def __init__(self) -> None:
-        self._buffer = bytearray()
-
-    def feed(self, data: bytes) -> Iterator[Any]:
-        buffer = self._buffer
-        buffer += data
-        start = 0
-        while len(buffer) - start >= _LENGTH.size:
-            (length,) = _LENGTH.unpack_from(buffer, start)
-            end = start + _LENGTH.size + length
-            if len(buffer) < end:
-                break
-            yield pickle.loads(memoryview(buffer)[start + _LENGTH.size : end])
-            start = end
-        del buffer[:start]
-
-
-def _read_exact(fd: int, n: int) -> bytes | None:
-    """``n`` bytes, or None at end of file (the crawl process is gone, or a frame was cut short)."""
-    chunks, left = [], n
-    while left:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
-
-
-def read_frame(fd: int) -> Any:
-    """The next message on a blocking pipe; EOFError at its end."""
-    header = _read_exact(fd, _LENGTH.size)
-    data = None if header is None else _read_exact(fd, _LENGTH.unpack(header)[0])
-    if data is None:
-        raise EOFError
-    return pickle.loads(data)
-
-
-def write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
 
 def answer(fn: Callable, args: tuple) -> bytes:
     """The framed answer to one call: (True, result) or (False, the exception it raised)."""

@@ -36,7 +36,7 @@ from twisted.internet.stdio import StandardIO
 
 from archive import ArchiveError
 from crawler import archive_process
-from crawler.archive_process import Frames, frame, read_frame, write_all
+from crawler.frames import Frames, frame, read_frame, write_all
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import pytest
 
 from archive import Archive, ArchiveError
 from crawler import archive_process
-from crawler.archive_process import Frames, frame
 from crawler.archiving import ArchiveWriter
+from crawler.frames import Frames, frame
 
 
 def test_frames_come_out_whole_however_the_pipe_splits_them():
