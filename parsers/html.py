@@ -77,8 +77,8 @@ def read_html(data: bytes, content_type: str | None = None) -> etree._Element | 
     ignored, as it is for text), which gives the same tree faster."""
     text, exact = _decode(data, content_type)
     if not exact or text.startswith("<?xml"):
-        # lxml refuses text that opens with an XML declaration naming an encoding (the page is
-        # then unreadable); the bytes it would read: kept to the text path, so nothing changes.
+        # An XML declaration naming another encoding would make libxml2 read the bytes
+        # differently from the decoded text: such pages keep the text path.
         return parse_tree(text)
     return _parse(data, _UTF8_PARSER) if text.strip() else None
 
