@@ -40,6 +40,11 @@ from crawler.frames import Frames, frame, read_frame, write_all
 
 logger = logging.getLogger(__name__)
 
+# Bytes sent to the archive process and not yet answered above which the crawl pauses, going on
+# below half of it: on a slow disk, or with large attachments, the crawl waits for its archive
+# instead of holding ever more responses in memory.
+BACKLOG_BYTES = 64 << 20
+
 
 class _Answers(Protocol):
     """The reactor's end of the two pipes: answers in, each handed to the writer as it completes."""
@@ -59,9 +64,11 @@ class _Answers(Protocol):
 class ArchiveWriter:
     """A process that owns the crawl's Archive; ``call`` and ``send`` run its methods there, in order."""
 
-    def __init__(self, root: Path, fsync: bool, on_broken: Callable[[], Any] | None = None) -> None:
+    def __init__(self, root: Path, fsync: bool, on_broken: Callable[[], Any] | None = None,
+                 on_backlog: Callable[[bool], Any] | None = None, backlog_bytes: int = BACKLOG_BYTES) -> None:
         """``on_broken``: called (on the reactor thread) once if the archive process dies: a crawl
-        that can no longer archive must stop, not fetch pages it cannot keep."""
+        that can no longer archive must stop, not fetch pages it cannot keep.  ``on_backlog(True)``:
+        more than ``backlog_bytes`` of calls wait for answers; ``on_backlog(False)``: half as much."""
         # Spawned, not forked: a fork of a running reactor (its threads, sockets, locks) is unsafe.
         context = multiprocessing.get_context("spawn")
         calls_in, calls_out = context.Pipe(duplex=False)
@@ -75,7 +82,12 @@ class ArchiveWriter:
         for end in (calls_in, calls_out, answers_in, answers_out):
             end.close()
         self._transport: StandardIO | None = None
-        self._waiting: deque[Deferred] = deque()  # one per call sent, answered in the same order
+        # One (Deferred, bytes sent) per call, answered in the same order.
+        self._waiting: deque[tuple[Deferred, int]] = deque()
+        self._backlog = 0
+        self._backlog_limit = backlog_bytes
+        self._on_backlog = on_backlog
+        self._held = False  # on_backlog(True) said last
         self._closed = False
         self._on_broken = on_broken
         self.broken = False
@@ -95,7 +107,11 @@ class ArchiveWriter:
             raise ArchiveError("the archive process died" if self.broken else "the archive is closed")
 
     def _answered(self, ok: bool, value: Any) -> None:
-        waiting = self._waiting.popleft()
+        waiting, size = self._waiting.popleft()
+        self._backlog -= size
+        if self._held and self._backlog <= self._backlog_limit // 2:
+            self._held = False
+            self._on_backlog(False)
         if ok:
             waiting.callback(value)
         else:
@@ -106,7 +122,7 @@ class ArchiveWriter:
         waiting, self._waiting = self._waiting, deque()
         if not self._closed:
             self._broke()
-        for d in waiting:
+        for d, _ in waiting:
             d.errback(ArchiveError("the archive process died"))
 
     def defer(self, fn, *args: Any) -> Deferred:
@@ -120,8 +136,13 @@ class ArchiveWriter:
 
             self._transport = StandardIO(_Answers(self), stdin=self._answers, stdout=self._calls, reactor=reactor)
         d: Deferred = Deferred()
-        self._waiting.append(d)
-        self._transport.write(frame((fn, args)))
+        data = frame((fn, args))
+        self._waiting.append((d, len(data)))
+        self._backlog += len(data)
+        self._transport.write(data)
+        if not self._held and self._on_backlog is not None and self._backlog > self._backlog_limit:
+            self._held = True
+            self._on_backlog(True)
         return d
 
     def run(self, fn, *args: Any) -> Awaitable:
@@ -198,13 +219,31 @@ def _stop(crawler) -> None:
         deferred_from_coro(crawler.stop_async())
 
 
+def _hold(crawler, full: bool) -> None:
+    """Pause the engine while the archive process catches up, and go on once it has."""
+    engine = crawler.engine
+    if engine is None:
+        return
+    if full:
+        crawler.stats.inc_value("nianbao/archive_backlog_pauses")
+        logger.info("the archive is behind: pausing the crawl until it catches up")
+        engine.pause()
+        return
+    engine.unpause()
+    # Go on now rather than at the engine's next heartbeat, seconds away (no public call does this).
+    slot = getattr(engine, "_slot", None)
+    if slot is not None:
+        slot.nextcall.schedule()
+
+
 def archive_for(crawler) -> ArchiveWriter:
     """The crawler's one archive writer, started on first use and closed when the engine stops."""
     writer = getattr(crawler, "nianbao_archive", None)
     if writer is None:
         root = Path(crawler.settings.get("NIANBAO_DATA", "data")) / "archive"
         writer = ArchiveWriter(root, crawler.settings.getbool("NIANBAO_ARCHIVE_FSYNC"),
-                               on_broken=lambda: _stop(crawler))
+                               on_broken=lambda: _stop(crawler), on_backlog=lambda full: _hold(crawler, full),
+                               backlog_bytes=int(crawler.settings.getfloat("NIANBAO_ARCHIVE_BACKLOG_MB") * (1 << 20)))
         crawler.nianbao_archive = writer
         crawler.nianbao_crawl_id = uuid.uuid4().hex  # ties this crawl's events together
         crawler.signals.connect(writer.stopped, signal=signals.engine_stopped)

@@ -59,8 +59,12 @@ ITEM_PIPELINES = {
 NIANBAO_REFRESH = False
 NIANBAO_PROGRESS_INTERVAL = 30.0
 # Every WARC record reaches the OS before its index row is committed, which is what makes a killed
-# crawl (SIGKILL, OOM) lose nothing.  True also fsyncs each record and index row, to survive a
-# power cut or kernel crash, at a cost of about a fifth of the crawl's throughput.
-NIANBAO_ARCHIVE_FSYNC = False
+# crawl (SIGKILL, OOM) lose nothing.  Fsyncing the WARC file and the index at each commit also
+# survives a power cut or kernel crash; since the archive process commits at most every half
+# second, that costs no measurable throughput.  False for a disk where even that is too slow.
+NIANBAO_ARCHIVE_FSYNC = True
+# Responses sent to the archive process and not yet stored, in MB, above which the crawl pauses
+# until the archive process has caught up (to half of it): memory stays bounded on a slow disk.
+NIANBAO_ARCHIVE_BACKLOG_MB = 64
 # Where the archive lives: <NIANBAO_DATA>/archive (the CLI's --data).
 NIANBAO_DATA = "data"

@@ -158,3 +158,20 @@ def test_datasette_json_and_csv_return_the_demo_rows(demo):
     r = asyncio.run(ds.client.get("/nianbao/applications.csv?_size=max"))
     assert r.status_code == 200
     assert len(list(csv.DictReader(io.StringIO(r.text)))) == db["applications"].count > 0
+
+
+def test_a_crawl_whose_archive_falls_behind_pauses_and_loses_nothing(portal, tmp_path):
+    """With the backlog limit at 1 KB, nearly every page the archive process has not yet stored
+    pauses the crawl until it has: the crawl still archives every report once, with its metadata."""
+    import re
+
+    result = run_cli("crawl", portal.url, "--data", str(tmp_path), "--delay", "0",
+                     "--set", "NIANBAO_ARCHIVE_BACKLOG_MB=0.001")
+    assert result.returncode == 0, result.stderr[-3000:]
+    pauses = re.search(r"'nianbao/archive_backlog_pauses': (\d+)", result.stderr)
+    assert pauses and int(pauses.group(1)) > 10, result.stderr[-3000:]
+    with Archive(tmp_path / "archive") as archive:
+        reports = Counter(r.url for r in archive.records(kind="report") if r.record_type == "response")
+        assert set(reports) == {e.url for e in portal.reports}
+        assert set(reports.values()) == {1}
+        assert archive.complete_urls("report") >= {e.url for e in portal.reports}, "a report without its metadata"
