@@ -282,7 +282,8 @@ class Archive:
         offset = self._file.tell()
         # A payload the server compressed (Content-Encoding) does not shrink again: deflating it
         # took as long as the rest of the record, so it is stored in its gzip member as it is.
-        encoded = (_header(headers, "content-encoding") or "identity").strip().lower() != "identity"
+        content_encoding = _header(headers, "content-encoding")
+        encoded = (content_encoding or "identity").strip().lower() != "identity"
         self._write(record, 0 if encoded else GZIP_LEVEL)
         length = self._file.tell() - offset
         if request_headers is not None:
@@ -295,7 +296,7 @@ class Archive:
         stored = StoredRecord(
             record_id=record_id, url=url, final_url=final_url, status=status, sha256=sha256,
             payload_digest=payload_digest, fetched_at=fetched_at.astimezone(UTC).isoformat(),
-            content_type=_header(headers, "content-type"), content_encoding=_header(headers, "content-encoding"),
+            content_type=_header(headers, "content-type"), content_encoding=content_encoding,
             warc_file=self._name, offset=offset, length=length,
             record_type="revisit" if original else "response", refers_to=original[0] if original else None,
             kind=kind)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from archive import Archive, ArchiveError, StoredRecord, decode_content
-from crawler.frames import frame, read_frame, write_all
+from crawler.frames import Frames, frame, write_all
 from parsers import page_metadata
 
 _archive: Archive | None = None
@@ -52,17 +52,18 @@ def serve(calls: Any, answers: Any, root: str, fsync: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     open_archive(root, fsync)
     calls_fd, answers_fd = calls.fileno(), answers.fileno()
+    frames = Frames()
     first_uncommitted: float | None = None
     try:
         while True:
             if first_uncommitted is not None:
                 wait = first_uncommitted + COMMIT_DELAY - time.monotonic()
-                if wait <= 0 or not select.select([calls_fd], [], [], wait)[0]:
+                if wait <= 0 or not (frames.buffered or select.select([calls_fd], [], [], wait)[0]):
                     _get().commit()
                     first_uncommitted = None
                     continue
             try:
-                fn, args = read_frame(calls_fd)
+                fn, args = frames.read(calls_fd)
             except EOFError:
                 break
             write_all(answers_fd, answer(fn, args))

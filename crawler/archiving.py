@@ -36,7 +36,7 @@ from twisted.internet.stdio import StandardIO
 
 from archive import ArchiveError
 from crawler import archive_process
-from crawler.frames import Frames, frame, read_frame, write_all
+from crawler.frames import Frames, frame, write_all
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +49,9 @@ BACKLOG_BYTES = 64 << 20
 class _Answers(Protocol):
     """The reactor's end of the two pipes: answers in, each handed to the writer as it completes."""
 
-    def __init__(self, writer: ArchiveWriter) -> None:
+    def __init__(self, writer: ArchiveWriter, frames: Frames) -> None:
         self.writer = writer
-        self.frames = Frames()
+        self.frames = frames
 
     def dataReceived(self, data: bytes) -> None:
         for ok, value in self.frames.feed(data):
@@ -82,6 +82,7 @@ class ArchiveWriter:
         for end in (calls_in, calls_out, answers_in, answers_out):
             end.close()
         self._transport: StandardIO | None = None
+        self._frames = Frames()  # the answers, read by run_now and then by the reactor
         # One (Deferred, bytes sent) per call, answered in the same order.
         self._waiting: deque[tuple[Deferred, int]] = deque()
         self._backlog = 0
@@ -134,7 +135,7 @@ class ArchiveWriter:
             # (Imported here: importing it installs a reactor, and Scrapy's choice must come first.)
             from twisted.internet import reactor
 
-            self._transport = StandardIO(_Answers(self), stdin=self._answers, stdout=self._calls, reactor=reactor)
+            self._transport = StandardIO(_Answers(self, self._frames), stdin=self._answers, stdout=self._calls, reactor=reactor)
         d: Deferred = Deferred()
         data = frame((fn, args))
         self._waiting.append((d, len(data)))
@@ -169,7 +170,7 @@ class ArchiveWriter:
         self._check_open()
         try:
             write_all(self._calls, frame((fn, args)))
-            ok, value = read_frame(self._answers)
+            ok, value = self._frames.read(self._answers)
         except (OSError, EOFError) as e:
             self._broke()
             raise ArchiveError("the archive process died") from e

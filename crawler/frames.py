@@ -22,46 +22,49 @@ def frame(message: Any) -> bytes:
     return _LENGTH.pack(len(data)) + data
 
 
+_INCOMPLETE = object()
+
+
 class Frames:
-    """Messages out of a byte stream that arrives in pieces (the crawl process reads it as the
-    reactor delivers it)."""
+    """Messages out of a byte stream that arrives in pieces: fed by the crawl process's reactor as
+    it delivers them, or read from a blocking pipe (the archive process, and the crawl process
+    before its reactor runs)."""
 
     def __init__(self) -> None:
         self._buffer = bytearray()
 
-    def feed(self, data: bytes) -> Iterator[Any]:
+    def _take(self) -> Any:
+        """The first whole message in the buffer, taken out of it; ``_INCOMPLETE`` if there is none."""
         buffer = self._buffer
-        buffer += data
-        start = 0
-        while len(buffer) - start >= _LENGTH.size:
-            (length,) = _LENGTH.unpack_from(buffer, start)
-            end = start + _LENGTH.size + length
-            if len(buffer) < end:
-                break
-            yield pickle.loads(memoryview(buffer)[start + _LENGTH.size : end])
-            start = end
-        del buffer[:start]
+        if len(buffer) < _LENGTH.size:
+            return _INCOMPLETE
+        end = _LENGTH.size + _LENGTH.unpack_from(buffer)[0]
+        if len(buffer) < end:
+            return _INCOMPLETE
+        with memoryview(buffer) as view, view[_LENGTH.size : end] as data:
+            message = pickle.loads(data)
+        del buffer[:end]
+        return message
 
+    def feed(self, data: bytes) -> Iterator[Any]:
+        """The messages that ``data`` completes."""
+        self._buffer += data
+        while (message := self._take()) is not _INCOMPLETE:
+            yield message
 
-def _read_exact(fd: int, n: int) -> bytes | None:
-    """``n`` bytes, or None at end of file (the crawl process is gone, or a frame was cut short)."""
-    chunks, left = [], n
-    while left:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+    def read(self, fd: int) -> Any:
+        """The next message, reading the blocking pipe ``fd`` as far as needed; EOFError at its end."""
+        while (message := self._take()) is _INCOMPLETE:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                raise EOFError
+            self._buffer += chunk
+        return message
 
-
-def read_frame(fd: int) -> Any:
-    """The next message on a blocking pipe; EOFError at its end."""
-    header = _read_exact(fd, _LENGTH.size)
-    data = None if header is None else _read_exact(fd, _LENGTH.unpack(header)[0])
-    if data is None:
-        raise EOFError
-    return pickle.loads(data)
+    @property
+    def buffered(self) -> bool:
+        """Bytes of a next message already read."""
+        return bool(self._buffer)
 
 
 def write_all(fd: int, data: bytes) -> None:

@@ -76,7 +76,7 @@ def read_html(data: bytes, content_type: str | None = None) -> etree._Element | 
     the page is UTF-8: it then parses the bytes, with the encoding imposed (any meta charset is
     ignored, as it is for text), which gives the same tree faster."""
     text, exact = _decode(data, content_type)
-    if not exact or text.startswith("<?xml"):
+    if not exact or _XML_DECLARATION.match(text):
         # An XML declaration naming another encoding would make libxml2 read the bytes
         # differently from the decoded text: such pages keep the text path.
         return parse_tree(text)
