@@ -14,17 +14,20 @@ import io
 from .tokens import Token
 
 
-def docx_tokens(data: bytes) -> list[Token]:
+def docx_tokens(data: bytes) -> tuple[list[Token], list[int]]:
+    """Tokens in document order, and the token index at which each picture sits."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
     tokens: list[Token] = []
+    images: list[int] = []
     table_index = 0
     block = 0
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
+            images.extend([len(tokens)] * len(item._p.xpath(".//w:drawing | .//w:pict")))
             text = item.text.strip()
             if text:
                 tokens.append(Token(text, {"block": block}))
@@ -32,7 +35,7 @@ def docx_tokens(data: bytes) -> list[Token]:
         elif isinstance(item, Table):
             _table(item, table_index, tokens)
             table_index += 1
-    return tokens
+    return tokens, images
 
 
 def _table(table, index: int, tokens: list[Token]) -> None:

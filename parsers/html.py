@@ -177,6 +177,7 @@ class _Enough(Exception):
 class _Emitter:
     def __init__(self, limit: int | None = None, until: Callable[[Token], bool] | None = None) -> None:
         self.tokens: list[Token] = []
+        self.images: list[int] = []  # token index at which each <img> appears
         self.tables = 0
         self.blocks = 0
         self.limit = limit
@@ -208,19 +209,26 @@ class _Emitter:
         if tag == "table":
             self.table(el)
             return
+        if tag == "img":
+            self.images.append(len(self.tokens))
+            return
         if tag in BLOCK:
             # A block without blocks inside is one paragraph (or several, split at <br>).
             if len(el) == 0:
                 self.loose(el.text)  # loose() trims each line: the same as trimming the whole first
                 return
             flat = True
+            images = 0
             for d in el.iterdescendants():
                 dtag = d.tag
                 if dtag in BLOCK:
-                    break
+                    break  # walked child by child below, where its images are counted
                 if dtag in _BREAKS:
                     flat = False
+                elif dtag == "img":
+                    images += 1
             else:
+                self.images.extend([len(self.tokens)] * images)
                 self.loose(_flat_text(el) if flat else _walked_text(el))
                 return
         self.loose(el.text)
@@ -296,11 +304,13 @@ def _span(value: str | None) -> int:
 
 
 def html_tokens(root: etree._Element, limit: int | None = None,
-                until: Callable[[Token], bool] | None = None) -> list[Token]:
+                until: Callable[[Token], bool] | None = None, images: list[int] | None = None) -> list[Token]:
     """The page as tokens in reading order.
 
     ``limit`` and ``until`` (a token that ends the walk, itself included) let a caller that
     needs only the top of the page, such as the metadata block, skip the report's tables.
+    ``images``, when given, receives the token index at which each ``<img>`` outside a data
+    table appears: a section whose tables are pictures can then say so.
     """
     body = root.find("body")
     emitter = _Emitter(limit, until)
@@ -308,6 +318,8 @@ def html_tokens(root: etree._Element, limit: int | None = None,
         emitter.element(body if body is not None else root)
     except _Enough:
         pass
+    if images is not None:
+        images.extend(emitter.images)
     return emitter.tokens
 
 

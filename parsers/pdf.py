@@ -26,11 +26,13 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def pdf_tokens(data: bytes) -> tuple[list[Token], dict]:
-    """Tokens of every page, and the document info dictionary (file properties, not printed metadata)."""
+def pdf_tokens(data: bytes) -> tuple[list[Token], dict, list[int]]:
+    """Tokens of every page, the document info dictionary (file properties, not printed metadata),
+    and the token index at which each image is drawn (tables pasted as pictures)."""
     import pdfplumber
 
     tokens: list[Token] = []
+    images: list[int] = []
     table_index = 0
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         info = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, str | bytes | int)}
@@ -48,10 +50,15 @@ def pdf_tokens(data: bytes) -> tuple[list[Token], dict]:
                     items.append((line["top"], 0, text))
             for t in tables:
                 items.append((t.bbox[1], 1, t))
+            for image in page.images:
+                items.append((image["top"], 2, None))
             items.sort(key=lambda it: (it[0], it[1]))
             for top, kind, obj in items:
                 if kind == 0:
                     tokens.append(Token(obj, {"page": pageno, "y": round(top, 1)}))
+                    continue
+                if kind == 2:
+                    images.append(len(tokens))
                     continue
                 for r, row in enumerate(obj.extract()):
                     for c, cell in enumerate(row):
@@ -60,4 +67,4 @@ def pdf_tokens(data: bytes) -> tuple[list[Token], dict]:
                         where = {"page": pageno, "table": table_index, "row": r, "col": c}
                         tokens.append(Token(cell.strip(), where, in_table=True))
                 table_index += 1
-    return tokens, info
+    return tokens, info, images

@@ -85,11 +85,12 @@ def parse_bytes(data: bytes, *, filename: str | None = None, content_type: str |
             report["errors"].append(f"unsupported format ({Path(filename or '').suffix or content_type or 'unknown'})")
             return report
         page_title = None
+        images: list[int] = []
         if fmt == "pdf":
             from .pdf import pdf_tokens
 
             try:
-                tokens, _info = pdf_tokens(data)
+                tokens, _info, images = pdf_tokens(data)
             except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on damaged files
                 report["status"] = "error"
                 report["errors"].append(f"unreadable PDF: {type(exc).__name__}: {str(exc)[:200]}")
@@ -101,18 +102,18 @@ def parse_bytes(data: bytes, *, filename: str | None = None, content_type: str |
         elif fmt == "docx":
             from .docx import docx_tokens
 
-            tokens = docx_tokens(data)
+            tokens, images = docx_tokens(data)
         elif fmt == "html":
             root = html.read_html(data, content_type)
             if root is None:
                 report["status"] = "error"
                 report["errors"].append("empty or unreadable HTML")
                 return report
-            tokens = html.html_tokens(root)
+            tokens = html.html_tokens(root, images=images)
             page_title = html.page_title(root)
         else:
             tokens = text_tokens(decode_text(data))
-        fill(report, tokens, page_title)
+        fill(report, tokens, page_title, images)
     except Exception as exc:  # noqa: BLE001 - the contract is: never raise, say what failed
         report["status"] = "error"
         report["errors"].append(f"{type(exc).__name__}: {exc}")
@@ -126,11 +127,12 @@ def detect_version(tokens: list[Token]) -> str | None:
     return best if scores[best] else None
 
 
-def fill(report: dict, tokens: list[Token], page_title: str | None) -> None:
+def fill(report: dict, tokens: list[Token], page_title: str | None, images: list[int] = ()) -> None:
     spans = sections.spans(tokens)
     first_section = min((s for s, _ in spans.values()), default=len(tokens))
     report["metadata"] = metadata.extract(tokens, stop=first_section if first_section > 0 else None)
     report["title"] = find_title(tokens[:first_section], report["metadata"], page_title)
+    report["reporting_year"] = find_year(report["title"], tokens)
     version = detect_version(tokens)
     has_tables = any(k in spans for k in ("proactive_disclosure", "applications", "review_litigation"))
     out = tables.Extraction()
@@ -152,15 +154,42 @@ def fill(report: dict, tokens: list[Token], page_title: str | None) -> None:
             report["errors"].append("standard tables found but no values could be read")
         elif report["errors"]:
             report["status"] = "partial"
-    elif has_tables:
-        report["warnings"].append("table sections found but neither template recognised")
+    else:
+        missing_tables(report, tokens, spans, images)
     report["provenance"] = out.provenance
     report["warnings"].extend(out.warnings)
     report["texts"] = {k: sections.section_text(tokens, spans.get(k))
                        for k in ("overview", "problems_improvements", "other_matters")}
-    report["reporting_year"] = find_year(report["title"], tokens)
     report["issuing_body"] = find_body(report["metadata"], report["title"])
     report["checks"] = checks.evaluate(report, out.cells)
+
+
+def missing_tables(report: dict, tokens: list[Token], spans: dict, images: list[int]) -> None:
+    """Say why a report has no table values, and whether that is a failure.
+
+    Reports from 2019 on must print the national tables: without them the values are missing, not
+    absent, so the parse is ``partial`` (a page whose tables live in an attachment is then read
+    from the attachment).  Older reports had no standard tables: for them this is only a warning.
+    Tables printed as pictures, common on county portals, are named: no OCR is done.
+    """
+    table_keys = [k for k in ("proactive_disclosure", "applications", "review_litigation") if k in spans]
+    year = report["reporting_year"]
+    if "applications" not in spans and not (year and year >= 2019):
+        if table_keys:
+            report["warnings"].append("table sections found but neither template recognised")
+        return
+    if table_keys:
+        start = min(spans[k][0] for k in table_keys)
+        end = max(spans[k][1] for k in table_keys)
+        where = "in sections 二–四"
+    else:
+        start, end, where = 0, len(tokens), "on the page"
+    pictures = sum(start < i <= end for i in images)  # an image at i is drawn just before token i
+    message = f"no standard tables found {where}"
+    if pictures:
+        message += f"; {pictures} image(s) there: tables printed as pictures are not read (no OCR)"
+    report["status"] = "partial"
+    report["errors"].append(message)
 
 
 # Breadcrumbs and menus ("首页 > 政府信息公开 > 年度报告") name the column, not the report.
