@@ -72,7 +72,7 @@ def clean(text: str | None) -> str:
 
 
 # Printed placeholders meaning "nothing reported": they are null, never 0.
-PLACEHOLDERS = frozenset({"", "/", "-", "--", "—", "——", "–", "无", "空", "*", "\\", "—/—", "/-", "-/"})
+PLACEHOLDERS = frozenset({"", "/", "-", "--", "—", "——", "–", "无", "空", "暂无", "*", "\\", "—/—", "/-", "-/"})
 
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:,\d{3})*(?:\.\d+)?)(万元|元|件|项|个|条|次|宗|%)?$")
 
