@@ -107,6 +107,20 @@ def review_cells() -> tuple[str, ...]:
     return tuple(schema()["templates"]["2021"]["tables"]["review_litigation"]["cell_order"])
 
 
+@lru_cache(maxsize=1)
+def review_outcome_labels() -> tuple[tuple[str, ...], ...]:
+    """Normalised labels of section 四's five outcome columns (结果维持 … 总计), in template order."""
+    cols = schema()["templates"]["2021"]["tables"]["review_litigation"]["columns"]
+    return tuple(tuple(dict.fromkeys(norm(x) for x in (c["label"], *c["variants"]))) for c in cols)
+
+
+@lru_cache(maxsize=1)
+def review_groups() -> tuple[tuple[str, ...], ...]:
+    """Normalised labels of section 四's three groups, in template order."""
+    groups = schema()["templates"]["2021"]["tables"]["review_litigation"]["groups"]
+    return tuple((norm(g["label"]),) for g in groups)
+
+
 @dataclass(frozen=True)
 class Column:
     key: str

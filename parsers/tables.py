@@ -231,7 +231,7 @@ def applications(tokens: list[Token], span: tuple[int, int], version: str, out: 
 
 
 def review_litigation(tokens: list[Token], span: tuple[int, int], out: Extraction) -> int:
-    """Section 四: one row of 15 values in template order; headers are read by position."""
+    """Section 四: 15 values in template order, from one data row or from labelled rows; headers are read by position."""
     order = schema.review_cells()
     start, end = span
     region = tokens[start:end]
@@ -241,7 +241,10 @@ def review_litigation(tokens: list[Token], span: tuple[int, int], out: Extractio
         if t.grid_key() is not None:
             rows.setdefault(t.grid_key(), []).append(t)
     data_row = max(rows.values(), key=lambda ts: sum(t.is_value for t in ts), default=None)
-    if data_row and sum(t.is_value for t in data_row) >= len(order) // 2:
+    several = _several_rows(region, rows, len(order))
+    if several:
+        cells = several
+    elif data_row and sum(t.is_value for t in data_row) >= len(order) // 2:
         cells = [Cell(t.value, t) for t in data_row if not t.is_text]
     else:
         cells = flat_cells(region, len(order))
@@ -410,3 +413,53 @@ def _match_rows(rows: tuple[schema.Label, ...], token_norm: str) -> schema.Label
                 if best is None or len(c) > best[0]:
                     best = (len(c), r)
     return best[1] if best else None
+
+
+def _several_rows(region: list[Token], rows: dict[tuple, list[Token]], ncells: int) -> list[Cell] | None:
+    """Section 四 printed over several rows instead of one row of 15 values, read into template order.
+
+    Narrow pages split it: one row per group (行政复议 | 5 cells, 行政诉讼 | 10 cells, …), one table
+    per group, one row per group and outcome (15 rows of one cell), or turned on its side: one row
+    per outcome (结果维持 … 总计) with one column per group.  The cells after each row's last label
+    are that row's cells, blanks included (a blank is a null in its place).  Rows of an outcome with
+    one cell per group are read down the columns, in the groups' printed order when the header names
+    all three; otherwise the rows' cells, in reading order, are the 15 cells when they are exactly 15.
+    """
+    outcomes = schema.review_outcome_labels()
+    groups = schema.review_groups()
+    printed: list[tuple[Token | None, list[Token]]] = []  # (the row's last label, the cells after it)
+    for tokens in rows.values():
+        texts = [t for t in tokens if t.is_text]
+        label = texts[-1] if texts else None
+        if label is None:
+            if any(t.is_value for t in tokens):  # an unlabelled data row
+                printed.append((None, tokens))
+            continue
+        after = label.where.get("col", -1)
+        # A blank merged over several columns pads a short row; no value of section 四 is merged.
+        cells = [t for t in tokens if not t.is_text and t.where.get("col", after + 1) > after
+                 and not (t.is_blank and t.where.get("colspan", 1) > 1)]
+        if cells:
+            printed.append((label, cells))
+    by_outcome: dict[int, list[Token]] = {}
+    for label, cells in printed:
+        if label is None:
+            continue
+        hit = [n for n, labs in enumerate(outcomes) if any(label.norm.endswith(lab) for lab in labs)]
+        if len(hit) == 1 and len(cells) == len(groups):
+            by_outcome.setdefault(hit[0], cells)
+    if len(by_outcome) == len(outcomes):
+        order = list(range(len(groups)))
+        heads = [(t.where["col"], g) for t in region if t.is_text and "col" in t.where
+                 for g, labs in enumerate(groups) if any(lab in t.norm for lab in labs)]
+        if sorted(g for _, g in heads) == order:
+            order = [g for _, g in sorted(heads)]  # printed position → group
+        cells: list[Cell] = [Cell(None, None)] * (len(groups) * len(outcomes))
+        for o, printed in by_outcome.items():
+            for position, t in enumerate(printed):
+                cells[order[position] * len(outcomes) + o] = Cell(t.value, t)
+        return cells
+    flat = [Cell(t.value, t) for _, cells in printed for t in cells]
+    if len(printed) > 1 and len(flat) == ncells:
+        return flat
+    return None

@@ -36,7 +36,8 @@ from .render import Table, place
 
 TEXT_VARIANTS = ("pipe", "tab", "markdown", "cell_lines", "cell_lines_empty", "paragraph_cells", "lone_pipe")
 HTML_VARIANTS = (*render.STYLES, "nested", "nbsp", "split_labels", "split_header", "stray_cells",
-                 "traditional", "fullwidth_digits", "placeholders", "no_captions", "one_table")
+                 "traditional", "fullwidth_digits", "placeholders", "no_captions", "one_table",
+                 "review_by_group", "review_by_outcome")
 PLACEHOLDER = "/"
 
 # Simplified → traditional for characters of the template labels (a small map, the inverse of what
@@ -254,8 +255,9 @@ def render_html(report: dict, variant: str = "word", meta: dict[str, str] | None
     if variant in ("placeholders", "paragraphs"):  # layouts where an empty cell would vanish
         source = {**report, **{k: _with_sentinel(report.get(k) or {})
                                for k in ("proactive_disclosure", "applications", "review_litigation")}}
-    body = render.render_report_html(source, style).replace(str(_SENTINEL), PLACEHOLDER)
-    if variant not in render.STYLES:
+    review = variant.removeprefix("review_") if variant.startswith("review_") else "row"
+    body = render.render_report_html(source, style, review).replace(str(_SENTINEL), PLACEHOLDER)
+    if variant not in render.STYLES and review == "row":
         body = _perturb(body, variant)
     head = ""
     if meta:

@@ -155,8 +155,15 @@ def _ancestor(row: dict, group: str, by_key: dict) -> bool:
     return False
 
 
-def review_table(report: dict) -> Table:
-    """Section 四: 行政复议 (5) | 行政诉讼 (10 = 未经复议直接起诉 5 + 复议后起诉 5), one row of 15 values."""
+REVIEW_LAYOUTS = ("row", "by_group", "by_outcome")
+
+
+def review_table(report: dict, layout: str = "row") -> Table:
+    """Section 四: 行政复议 (5) | 行政诉讼 (10 = 未经复议直接起诉 5 + 复议后起诉 5), one row of 15 values.
+
+    Narrow pages print it otherwise: ``by_group`` one row per group (行政复议, 行政诉讼（未经复议直接起诉）,
+    行政诉讼（复议后起诉）) under the five outcomes; ``by_outcome`` turned on its side, one row per outcome.
+    """
     spec = template("2021")["tables"]["review_litigation"]
     labels = [c["label"] for c in spec["columns"]]
     data = report.get("review_litigation") or {}
@@ -164,6 +171,13 @@ def review_table(report: dict) -> Table:
     for path in spec["cell_order"]:
         group, col = path.split(".")
         values.append(_value((data.get(group) or {}).get(col)))
+    groups = [g["label"] if not g["parent_label"] else f"{g['parent_label']}（{g['label']}）" for g in spec["groups"]]
+    if layout == "by_group":
+        return [[Cell("", "header"), *(Cell(lab, "header") for lab in labels)],
+                *([Cell(g, "label"), *values[5 * n : 5 * n + 5]] for n, g in enumerate(groups))]
+    if layout == "by_outcome":
+        return [[Cell("", "header"), *(Cell(g, "header") for g in groups)],
+                *([Cell(lab, "label"), *values[o::5]] for o, lab in enumerate(labels))]
     return [
         [Cell("行政复议", "header", colspan=5), Cell("行政诉讼", "header", colspan=10)],
         [*(Cell(lab, "header", rowspan=2) for lab in labels),
@@ -284,7 +298,7 @@ def _render_table(table: Table, style: str, *, split: bool = False) -> str:
     return table_html(table, "word" if style == "word" else "plain")
 
 
-def render_report_html(report: dict, style: str = "word") -> str:
+def render_report_html(report: dict, style: str = "word", review_layout: str = "row") -> str:
     """The article body of one annual report as the portal publishes it."""
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; one of {STYLES}")
@@ -313,7 +327,7 @@ def render_report_html(report: dict, style: str = "word") -> str:
     out.append(_para(titles["applications"], style, bold=True))
     out.append(_render_table(applications_table(report, version), style, split=True))
     out.append(_para(titles["review_litigation"], style, bold=True))
-    out.append(_render_table(review_table(report), style))
+    out.append(_render_table(review_table(report, review_layout), style))
     out.append(_para(titles["problems_improvements"], style, bold=True))
     out.append(_text_block(texts.get("problems_improvements"), style))
     out.append(_para(titles["other_matters"], style, bold=True))
