@@ -244,7 +244,7 @@ def review_litigation(tokens: list[Token], span: tuple[int, int], out: Extractio
     several = _several_rows(region, rows, len(order))
     if several:
         cells = several
-    elif data_row and sum(t.is_value for t in data_row) >= len(order) // 2:
+    elif data_row and _positional(data_row, len(order)):
         cells = [Cell(t.value, t) for t in data_row if not t.is_text]
     else:
         cells = flat_cells(region, len(order))
@@ -261,6 +261,18 @@ def review_litigation(tokens: list[Token], span: tuple[int, int], out: Extractio
     for path, cell in zip(order, cells, strict=True):
         out.put(f"review_litigation.{path}", cell, cell.value.number if cell.value else None)
     return sum(c.value is not None for c in cells)
+
+
+def _positional(row: list[Token], ncells: int) -> bool:
+    """Is this printed row section 四's data row, to be read cell by cell (blanks are nulls in place)?
+
+    A table row is, when it has room for most of the 15 cells, however few of them print a number:
+    small bodies print "5, blank, blank, 2, 7" and leave lawsuits empty.  A text line keeps no
+    empty cells reliably, so it must print most of the values itself.
+    """
+    if any(t.in_table for t in row) and sum(not t.is_text for t in row) > ncells // 2:
+        return True
+    return sum(t.is_value for t in row) > ncells // 2
 
 
 def _header_columns(header: str, item_key: str) -> list[tuple[schema.Column, str]]:
