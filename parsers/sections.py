@@ -16,17 +16,21 @@ SECTION_KEYS = ("overview", "proactive_disclosure", "applications", "review_liti
                 "problems_improvements", "other_matters")
 
 # Normalised heading patterns (see report_format.json sections[].title/variants).
-# The numeral is not part of the match: reports without the national tables (before 2019, or
-# written freely) number the same headings differently ("二、存在的主要问题及改进情况").
-_NUM = r"^(?:[一二三四五六七八九十\d]{1,2}[、.]|\([一二三四五六七八九十\d]{1,2}\))?"
-_HEADINGS = {
-    "overview": re.compile(_NUM + r"(?:概述|总体情况)"),
-    "proactive_disclosure": re.compile(_NUM + r"主动公开政府信息(?:的)?情况"),
-    "applications": re.compile(_NUM + r"收到和处理政府信息公开申请(?:的)?情况"),
-    "review_litigation": re.compile(_NUM + r"(?:政府信息公开)?行政复议[、和及]?行政诉讼(?:的)?情况"),
-    "problems_improvements": re.compile(_NUM + r"(?:政府信息公开工作)?存在的(?:主要)?问题"),
-    "other_matters": re.compile(_NUM + r"其他需要报告的事项"),
+# Reports without the national tables (before 2019, or written freely) number the same headings
+# differently ("二、存在的主要问题及改进情况"), so the numeral does not say which section it is.  After a
+# numeral a few words may come first ("五、信息公开工作存在的主要问题…", "一、主要工作概述",
+# "四、因政府信息公开工作被申请行政复议和提起行政诉讼情况"); without one the phrase must open the line, so
+# that a sentence such as "我局工作中存在问题" is not a heading.
+_NUM = r"(?:[一二三四五六七八九十\d]{1,2}[、.]|\([一二三四五六七八九十\d]{1,2}\))"
+_PHRASES = {
+    "overview": r"(?:概述|总体情况)",
+    "proactive_disclosure": r"主动公开(?:政府)?信息(?:的)?情况",
+    "applications": r"收到和处理(?:政府)?信息公开申请(?:的)?情况",
+    "review_litigation": r"行政复议[^，。；]{0,4}?行政诉讼(?:的)?情况",
+    "problems_improvements": r"(?:存在的?(?:主要)?问题|主要问题及改进)",
+    "other_matters": r"其他需要?报告的?事项",
 }
+_HEADINGS = {key: re.compile(rf"^(?:{_NUM}[^，。；：:]{{0,14}}?|{_NUM}?){phrase}") for key, phrase in _PHRASES.items()}
 _ANCHORS = {
     "proactive_disclosure": re.compile(r"第二十条第"),
     "applications": re.compile(r"勾稽关系|申请人情况|本年新收政府信息公开申请"),

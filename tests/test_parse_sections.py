@@ -1,0 +1,47 @@
+"""Which printed lines open a section: the headings as real reports word them, and lines that do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers import sections
+from parsers.normalize import norm
+from parsers.tokens import Token
+
+
+def section_of(line: str) -> list[str]:
+    return [key for key, pattern in sections._HEADINGS.items() if pattern.search(norm(line))]
+
+
+@pytest.mark.parametrize(("line", "key"), [
+    ("一、总体情况", "overview"),
+    ("一、概述", "overview"),
+    ("一、主要工作概述", "overview"),
+    ("二、主动公开政府信息情况", "proactive_disclosure"),
+    ("（二）主动公开政府信息情况", "proactive_disclosure"),
+    ("三、收到和处理政府信息公开申请情况", "applications"),
+    ("三、收到和处理信息公开申请情况", "applications"),
+    ("四、政府信息公开行政复议、行政诉讼情况", "review_litigation"),
+    ("四、因政府信息公开工作被申请行政复议和提起行政诉讼情况", "review_litigation"),
+    ("五、存在的主要问题及改进情况", "problems_improvements"),
+    ("五、存在问题及改进情况", "problems_improvements"),
+    ("五、政府信息公开工作存在的主要问题及改进情况", "problems_improvements"),
+    ("五、信息公开工作存在的主要问题及改进情况", "problems_improvements"),
+    ("六、其他需要报告的事项", "other_matters"),
+    ("六、其他需报告事项", "other_matters"),
+    ("六、其他需要報告的事項", "other_matters"),  # traditional script
+])
+def test_real_headings(line, key):
+    assert section_of(line) == [key]
+    assert sections.is_heading(Token(line))
+
+
+@pytest.mark.parametrize("line", [
+    "我局工作中存在问题",                            # a sentence, not numbered
+    "（一）主动公开方面",                            # a subsection of 一
+    "2019年，我局未发生行政复议、行政诉讼情况",
+    "一是主动公开政府信息情况良好",
+    "四、结转下年度继续办理",                        # a row of table 三
+])
+def test_lines_that_are_not_headings(line):
+    assert section_of(line) == []
