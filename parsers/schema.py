@@ -29,6 +29,12 @@ def strip_ordinal(label_norm: str) -> str:
     return _ORDINAL_PREFIX.sub("", label_norm)
 
 
+@lru_cache(maxsize=1 << 14)
+def strip_paren_tail(label_norm: str) -> str:
+    """A normalised label without a note in brackets at its end ("规章(设区的市…)" → "规章")."""
+    return _PAREN_TAIL.sub("", label_norm) or label_norm
+
+
 def core(label: str) -> str:
     """The distinctive part of a label: normalised, numbering and trailing parenthetical removed."""
     c = strip_ordinal(norm(label))

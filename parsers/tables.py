@@ -417,11 +417,16 @@ def _match_row(item: schema.Item, token_norm: str) -> schema.Label | None:
 
 @lru_cache(maxsize=1 << 14)
 def _match_rows(rows: tuple[schema.Label, ...], token_norm: str) -> schema.Label | None:
-    """The row whose label a normalised cell prints (longest core wins); cached per distinct cell."""
+    """The row whose label a normalised cell prints (longest core wins); cached per distinct cell.
+
+    A note in brackets after the label is not part of it: provincial templates print
+    "规章(设区的市、自治州人民政府应提供相关数据)" and "其他对外管理服务事项(指行政许可以外的政务服务事项)".
+    """
+    bare = schema.strip_paren_tail(token_norm)
     best: tuple[int, schema.Label] | None = None
     for r in rows:
         for c in r.cores:
-            if token_norm == c or (len(c) > 2 and c in token_norm and len(token_norm) <= len(c) + 8):
+            if token_norm == c or bare == c or (len(c) > 2 and c in bare and len(bare) <= len(c) + 8):
                 if best is None or len(c) > best[0]:
                     best = (len(c), r)
     return best[1] if best else None
