@@ -18,7 +18,8 @@ from .tokens import Token
 LABELS = (
     "索引号", "信息索引号", "信息名称", "名称", "标题", "文件名称", "发布机构", "发文机关", "发布单位", "公开主体",
     "信息来源", "来源", "主题分类", "信息分类", "分类", "组配分类", "体裁分类", "主题词", "关键词", "关键字", "发布日期",
-    "发文日期", "公开日期", "生成日期", "成文日期", "印发日期", "废止日期", "失效日期", "有效性", "有效期",
+    "发文日期", "公开日期", "生成日期", "成文日期", "印发日期", "发布时间", "更新时间", "废止日期", "失效日期",
+    "有效性", "有效期", "发文单位",
     "文号", "发文字号", "文件编号", "公开方式", "公开范围", "公开时限", "时效", "责任部门", "所属机构", "统一编号",
 )
 _LABELS_BY_LEN = sorted(LABELS, key=len, reverse=True)
@@ -26,6 +27,9 @@ _SEP = r"[:：]"
 _LABEL_RE = re.compile(
     "(" + "|".join(r"\s*".join(map(re.escape, lab)) for lab in _LABELS_BY_LEN) + r")\s*(?:[:：]|$)"
 )
+# A pair after other text on a line ("www.x.gov.cn  发布时间：2021-01-11  来源：西区审计局"): the label
+# must follow white space and be followed by a colon, so that prose is not read as a field.
+_INNER_LABEL_RE = re.compile(r"\s(?=(?:" + "|".join(map(re.escape, _LABELS_BY_LEN)) + r")\s*[:：])")
 MAX_SCAN = 120  # tokens: the metadata block sits at the top of the page
 
 
@@ -42,6 +46,11 @@ def extract(tokens: list[Token], stop: int | None = None) -> dict[str, str]:
         t = tokens[i]
         text = clean(t.text)
         m = _LABEL_RE.match(text)
+        if not m and len(text) <= 300:
+            inner = _INNER_LABEL_RE.search(text)
+            if inner:
+                text = text[inner.end():]
+                m = _LABEL_RE.match(text)
         if not m or len(text) > 300:
             i += 1
             continue

@@ -16,8 +16,11 @@ from .tokens import Token, text_tokens
 
 REPORT_WORDS = re.compile(r"年度报告|工作报告|年报")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
-_PERIOD = re.compile(r"统计期限(?:为|是|从)?\s*((?:19|20)\d{2})\s*年")
-_YEAR_IN_TEXT = re.compile(r"(?<![\d〔\[(（])((?:19|20)\d{2})\s*年")
+_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)[^0-9]{0,6}?((?:19|20)\d{2})\s*年")
+# A year in prose, not a full date: "2022年01月24日 08:47" beside the report is when it was published.
+_YEAR_IN_TEXT = re.compile(r"(?<![\d〔\[(（])((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+# A title's trailing note is not part of the body's name: "…年度报告（图片版）", "…年报(修订)".
+_TITLE_NOTE = re.compile(r"\s*[（(][^（()）]{1,8}[)）]\s*$")
 _REPORT_NAME = re.compile(
     r"(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?(?:的)?(?:政府)?(?:信息公开|政务公开)?(?:工作)?(?:年度)?(?:报告|年报)$"
 )
@@ -198,24 +201,45 @@ _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00
 
 
 def find_title(head: list[Token], meta: dict, page_title: str | None) -> str | None:
-    """The report's own heading, else the metadata's 信息名称, else the page <title>."""
+    """The report's own heading, else the metadata's 信息名称, else the page <title>.
+
+    A metadata value ("组配分类：政府信息公开年报") is not the heading, and a bare report name without a
+    body or a year (a column name such as 政府信息公开年报) is taken only when nothing better is printed.
+    """
+    values = {clean(v).replace(" ", "") for v in meta.values() if v}
+    generic = None
     for n, t in enumerate(head[:60]):
         text = _CJK_GAP.sub("", clean(t.text))  # PDF text layers put spaces between 2024 and 年
-        if t.is_text and 6 <= len(text) <= 80 and REPORT_WORDS.search(t.norm) and ":" not in text \
+        if t.is_text and len(text) <= 80 and REPORT_WORDS.search(t.norm) and ":" not in text \
                 and "：" not in text and not any(text.startswith(lab) for lab in metadata.LABELS) \
-                and not _NAVIGATION.search(text):
-            # A title printed on two lines: "淮安市人民政府" / "2024年政府信息公开工作年度报告".
-            if n and re.match(r"(?:19|20)\d{2}\s*年", text):
-                prev = clean(head[n - 1].text)
-                if head[n - 1].is_text and 2 <= len(prev) <= 30 and not re.search(r"[，。,.:：；;]", prev):
-                    return prev.replace(" ", "") + text
-            return text
+                and not _NAVIGATION.search(text) and text.replace(" ", "") not in values:
+            title = _two_lines(head, n, text)
+            if len(title) < 6:
+                continue
+            if _REPORT_NAME.fullmatch(norm(title)):
+                generic = generic or title
+                continue
+            return title
     for key in _TITLES:
         if meta.get(key):
             return meta[key]
     if page_title and REPORT_WORDS.search(norm(page_title)):
         return re.split(r"\s*[_|-]\s*", page_title)[0] or page_title
-    return None
+    return generic
+
+
+def _two_lines(head: list[Token], n: int, text: str) -> str:
+    """A title printed on two lines, joined: "淮安市人民政府" / "2024年政府信息公开工作年度报告", or
+    "道县文广新局2013年度信息公开工作" / "年度报告"."""
+    if not n or not head[n - 1].is_text:
+        return text
+    prev = clean(head[n - 1].text)
+    if not (2 <= len(prev) <= 40) or re.search(r"[，。,.:：；;]", prev) or REPORT_WORDS.search(norm(prev)):
+        return text
+    starts_with_year = re.match(r"(?:19|20)\d{2}\s*年", text)
+    if (starts_with_year and len(prev) <= 30) or (not _YEAR_IN_TITLE.search(text) and _YEAR_IN_TITLE.search(prev)):
+        return prev.replace(" ", "") + text
+    return text
 
 
 def find_year(title: str | None, tokens: list[Token]) -> int | None:
@@ -236,7 +260,7 @@ def find_body(meta: dict, title: str | None) -> str | None:
             return meta[key]
     if not title:
         return None
-    printed = clean(title).replace(" ", "")
+    printed = _TITLE_NOTE.sub("", clean(title).replace(" ", ""))
     # Match on the simplified form (a 1:1 character map) so traditional-script titles work, and cut
     # the printed title at the same place: the body is returned as printed.
     m = _REPORT_NAME.search(simplified(printed))

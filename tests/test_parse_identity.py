@@ -1,0 +1,79 @@
+"""Title, reporting year, issuing body and the metadata block, as real portals print them."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.report import find_body, parse_bytes
+
+BODY = "<p>一、总体情况</p><p>2021年，我局按照要求推进政务公开。</p><p>五、存在的主要问题及改进情况</p><p>无。</p>"
+
+
+def parse_html(head: str, body: str = BODY, title: str = "") -> dict:
+    page = f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>{head}{body}</body></html>"
+    return parse_bytes(page.encode(), filename="r.html")
+
+
+def test_a_metadata_value_is_not_the_title():
+    # TRS/Hanweb blocks file the page under the column 政府信息公开年报; the heading comes after.
+    report = parse_html("<table><tr><td>组配分类：</td><td>政府信息公开年报</td></tr>"
+                        "<tr><td>发布机构：</td><td>杭州市人民政府办公厅</td></tr></table>"
+                        "<h1>杭州市2021年政府信息公开工作年度报告</h1>")
+    assert report["title"] == "杭州市2021年政府信息公开工作年度报告"
+    assert report["metadata"]["组配分类"] == "政府信息公开年报"
+
+
+def test_a_bare_report_name_is_the_title_only_when_nothing_better_is_printed():
+    report = parse_html("<h2>政府信息公开年报</h2><h1>某某县2021年政府信息公开工作年度报告</h1>")
+    assert report["title"] == "某某县2021年政府信息公开工作年度报告"
+    report = parse_html("<h1>2021年政府信息公开工作年度报告</h1>")
+    assert report["title"] == "2021年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize(("lines", "title"), [
+    (["淮安市人民政府", "2024年政府信息公开工作年度报告"], "淮安市人民政府2024年政府信息公开工作年度报告"),
+    (["道县文广新局2013年度信息公开工作", "年度报告"], "道县文广新局2013年度信息公开工作年度报告"),
+])
+def test_a_title_printed_on_two_lines(lines, title):
+    report = parse_html("".join(f"<p>{line}</p>" for line in lines))
+    assert report["title"] == title
+
+
+@pytest.mark.parametrize(("title", "body"), [
+    ("宿州市人民政府2019年政府信息公开工作年度报告（图片版）", "宿州市人民政府"),
+    ("某某区教育局2022年度政府信息公开工作年度报告(修订)", "某某区教育局"),
+    ("关于某某镇2020年政府信息公开工作年度报告", "关于某某镇"),
+])
+def test_issuing_body_from_the_title(title, body):
+    assert find_body({}, title) == body
+
+
+def test_the_year_is_not_taken_from_the_publication_date():
+    # No title printed: the year comes from the text, not from 发布时间 (always the year after).
+    report = parse_html("<p>发布时间：</p><p>2022年01月24日 08:47</p>",
+                        "<p>一、总体情况</p><p>2021年，我局按照要求推进政务公开。</p>")
+    assert report["title"] is None
+    assert report["reporting_year"] == 2021
+    assert report["metadata"]["发布时间"] == "2022年01月24日 08:47"
+
+
+@pytest.mark.parametrize("period", ["本报告所列数据的统计期限为2020年1月1日至12月31日。",
+                                    "本报告中所列数据统计期限自2020年1月1日起至2020年12月31日止。",
+                                    "本报告中所列数据的统计时限自2020年1月1日至2020年12月31日。"])
+def test_the_year_from_the_statistics_period(period):
+    report = parse_html(f"<p>{period}</p><p>发布日期：2021-01-20</p>", "<p>一、概述</p><p>我局推进政务公开。</p>")
+    assert report["reporting_year"] == 2020
+
+
+def test_metadata_pairs_after_other_text_on_a_line():
+    report = parse_html("<p>www.pzhsxq.gov.cn     发布时间:2021-01-11     来源:攀枝花市西区审计局</p>"
+                        "<h1>攀枝花市西区审计局2020年政府信息公开工作年度报告</h1>")
+    assert report["metadata"] == {"发布时间": "2021-01-11", "来源": "攀枝花市西区审计局"}
+
+
+def test_other_spellings_fill_the_standard_columns():
+    from nianbao.rows import metadata_columns
+
+    columns = metadata_columns({"发布时间": "2022年01月24日 08:47", "发文单位": "汉中市自然资源局"})
+    assert columns["published_date"] == "2022年01月24日 08:47"
+    assert columns["publisher"] == "汉中市自然资源局"
