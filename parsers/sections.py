@@ -48,15 +48,36 @@ def is_heading(token: Token) -> bool:
     return token.is_text and len(token.norm) <= MAX_HEADING and _ANY_HEADING.search(token.norm) is not None
 
 
+_NUMBERING = (("、", re.compile(r"^[一二三四五六七八九十]{1,2}、")), ("()", re.compile(r"^\([一二三四五六七八九十\d]{1,2}\)")),
+              ("1.", re.compile(r"^\d{1,2}[、.]")))
+
+
+def numbering(norm_text: str) -> str | None:
+    """How a heading is numbered: "、" (一、), "()" ((一)), "1." (1. or 1、), or None."""
+    for style, pattern in _NUMBERING:
+        if pattern.match(norm_text):
+            return style
+    return None
+
+
 def locate(tokens: list[Token]) -> dict[str, int]:
-    """Index of the first token of each section found, in document order."""
+    """Index of the first token of each section found, in document order.
+
+    The six sections are numbered alike.  Once one is found numbered "一、", a line numbered
+    otherwise is a subsection ("（四）申请行政复议和提起行政诉讼情况" inside 一、总体情况), not a section.
+    """
     found: dict[str, int] = {}
     start = 0
+    style = None
     for key in SECTION_KEYS:
         pattern = _HEADINGS[key]
         for i in range(start, len(tokens)):
             t = tokens[i]
             if t.is_text and len(t.norm) <= MAX_HEADING and pattern.search(t.norm):
+                own = numbering(t.norm)
+                if style is not None and own is not None and own != style:
+                    continue
+                style = style or own
                 found[key] = i
                 start = i + 1
                 break

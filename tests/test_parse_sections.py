@@ -45,3 +45,23 @@ def test_real_headings(line, key):
 ])
 def test_lines_that_are_not_headings(line):
     assert section_of(line) == []
+
+
+def test_subsections_of_section_one_are_not_sections():
+    # Section 一 often walks through the same topics as the sections after it, numbered (一), (二) …
+    lines = ["一、总体情况", "（一）主动公开政府信息情况。", "2020年，主动公开信息120条。",
+             "（四）申请行政复议和提起行政诉讼情况。", "2020年，行政复议0件，行政诉讼0件。",
+             "二、主动公开政府信息情况", "第二十条第（一）项", "三、收到和处理政府信息公开申请情况",
+             "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    tokens = [Token(line, {"block": n}) for n, line in enumerate(lines)]
+    found = {key: lines[i] for key, i in sections.locate(tokens).items()}
+    assert found == {"overview": "一、总体情况", "proactive_disclosure": "二、主动公开政府信息情况",
+                     "applications": "三、收到和处理政府信息公开申请情况",
+                     "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
+                     "problems_improvements": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
+
+
+def test_sections_numbered_in_brackets():
+    lines = ["（一）总体情况", "正文", "（二）主动公开政府信息情况", "（三）收到和处理政府信息公开申请情况"]
+    tokens = [Token(line, {"block": n}) for n, line in enumerate(lines)]
+    assert list(sections.locate(tokens)) == ["overview", "proactive_disclosure", "applications"]
