@@ -288,32 +288,44 @@ def page_key(url: str) -> str:
     return urlunsplit(parts._replace(path=_INDEX.sub("/", parts.path)))
 
 
+# Request meta: the number the first page's pager gave page 2 (1 for index_1, 2 for xlist_2), so that
+# later pages, whose current index cannot tell the two apart, ask for no page that does not exist.
+PAGER_START = "nianbao_pager_start"
+
+
 def trs_pages(response: TextResponse) -> list[str]:
+    """The other pages of a static pager (see ``trs_plan``)."""
+    return trs_plan(response)[0]
+
+
+def trs_plan(response: TextResponse) -> tuple[list[str], int | None]:
     """The other pages of a static pager, in the list page's directory.
 
     ``name_N`` is page N+1 when the first page says its index is 0 (TRS WCM: index,
     index_1 … index_{N-1}), page N when it says 1 (xlist, xlist_2 … xlist_N).  From a
-    page that is not the first, the base cannot be told: name_1 … name_N covers both
-    (one 404 at most).
+    page that is not the first, the base cannot be told (name_K says K either way) unless the
+    first page's request said it (``PAGER_START``): else name_1 … name_N covers both (one 404
+    at most).  Returns the URLs and the number of page 2 when known (1 or 2).
     """
     text = response.text
     pager = static_pager(text)
     if pager is None:
         v = _TRS_VARS.search(text)
         if not v:
-            return []
+            return [], None
         pager = Pager(int(v.group(1)), 0, "index", "html")  # WCM's variables: 所在页从0开始
     count, name, ext = min(pager.count, MAX_PAGES), pager.name, pager.ext
     # Every page of the column names all of them: join once, then format (N pages × N names).
     base = urljoin(response.url, f"{name}.{ext}")[: -len(f"{name}.{ext}")]
     first = f"{base}{name}.{ext}"
-    if pager.current == 0:  # only a 0-based first page says 0
-        numbers = range(1, count)
-    elif pager.current == 1 and response.url.split("?")[0] in (first, base):
-        numbers = range(2, count + 1)
+    known = response.meta.get(PAGER_START) if response.request is not None else None
+    if pager.current == 0 or known == 1:  # only a 0-based first page says 0
+        start, numbers = 1, range(1, count)
+    elif (pager.current == 1 and response.url.split("?")[0] in (first, base)) or known == 2:
+        start, numbers = 2, range(2, count + 1)
     else:
-        numbers = range(1, count + 1)
-    return [first] + [f"{base}{name}_{n}.{ext}" for n in numbers]
+        start, numbers = None, range(1, count + 1)
+    return [first] + [f"{base}{name}_{n}.{ext}" for n in numbers], start
 
 
 def link_pages(response: TextResponse) -> list[str]:
@@ -355,12 +367,13 @@ def page_param_pages(response: TextResponse) -> list[str]:
 
 def html_list(response: TextResponse, platform: str, seen: Container[str] = ()) -> ListPage:
     entries = page_anchors(response) if platform != "hanweb" else []
-    pages = trs_pages(response) if platform == "trs" else []
+    pages, start = trs_plan(response) if platform == "trs" else ([], None)
+    meta = {PAGER_START: start} if start else {}
     pages += link_pages(response) + page_param_pages(response)
     here = page_key(response.url)
     # By identity, not by string: a column asked for at dir/ is not fetched again as dir/index.html.
     urls = list(dict.fromkeys(p for p in pages if page_key(p) != here and page_key(p) not in seen))
-    return ListPage(platform, entries, [Request(u) for u in urls])
+    return ListPage(platform, entries, [Request(u, meta=dict(meta)) for u in urls])
 
 
 # -- Hanweb / 大汉 JCMS ----------------------------------------------------------

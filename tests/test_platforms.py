@@ -213,6 +213,13 @@ def test_a_pager_with_the_container_first_is_one_based():
     later = platforms.list_page(response(url.replace("xlist.shtml", "xlist_3.shtml"),
                                          b"<script>createPageHTML('page_div',10, 3,'xlist','shtml',189);</script>"))
     assert set(urls_of(later)) == {url} | {url.replace("xlist", f"xlist_{n}") for n in range(1, 11) if n != 3}
+    # Unless the first page's request said where numbering starts: then no xlist_1 (a page that does not exist).
+    first = platforms.list_page(response(url, real("shaoyang_sigB_pager.html")))
+    meta = first.requests[1].meta
+    assert meta == {platforms.PAGER_START: 2}
+    told = platforms.list_page(response(url.replace("xlist.shtml", "xlist_3.shtml"),
+                                        b"<script>createPageHTML('page_div',10, 3,'xlist','shtml',189);</script>", meta=meta))
+    assert url.replace("xlist", "xlist_1") not in urls_of(told) and len(urls_of(told)) == 9
 
 
 def test_a_pager_defined_inline_before_its_call_is_read_from_the_call():
