@@ -379,6 +379,5 @@ def test_the_government_work_report_menu_item_is_not_followed():
     <li><a href="/nw/zfxxgkzn/index.html">政府信息公开指南</a></li>
     <li><a href="/nw/zfxxgknb/index.html">政府信息公开年报</a></li></ul>""".encode()
     spider = PortalSpider.from_crawler(get_crawler(PortalSpider), start_urls="https://www.example.gov.cn/")
-    spider.crawler.stats.open_spider(spider)
     asked = [r.url for r in spider.parse(response("https://www.example.gov.cn/", home, meta={"depth_hint": 0}))]
     assert asked == ["https://www.example.gov.cn/nw/zfxxgknb/index.html"]
