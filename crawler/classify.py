@@ -17,10 +17,16 @@ _REPORT = re.compile(
     r"|年度(?:政府|政务)?信息公开(?:工作)?(?:情况)?报告"
     r"|政务公开工作年度报告"
 )
-_NOT_REPORT = re.compile(r"要点|指南|制度|规定|办法|目录|决算|预算|通知|意见|方案|计划|解读|公告|公示|申请表|监督检查|考核|培训")
-# Reports name their year (2023年, 2023年度, （2023）, 二〇二三年); column names ("政府信息公开年报") do not.
-_YEAR = re.compile(r"(?:19|20)\d{2}|[二〇零一二三四五六七八九]{4}年")
-_COLUMN = re.compile(r"年报|年度报告|工作报告")
+# Documents about reports (…填报问题的解释, 编制说明) share their words; so do notices and guides.
+_NOT_REPORT = re.compile(r"要点|指南|制度|规定|办法|目录|决算|预算|通知|意见|方案|计划|解读|公告|公示|申请表|监督检查|考核|培训"
+                         r"|解释|说明|填报")
+# Reports name their year (2023年, 2023年度, （2023）, 二〇二三年, 二○一九年, 二Ｏ一九年); column names
+# ("政府信息公开年报") do not.  〇 is written as ○ (U+25CB), 零, or a (fullwidth) letter O.
+_YEAR = re.compile(r"(?:19|20)\d{2}|[二〇○O零一二三四五六七八九]{4}年")
+# A date (of publication) is not the year a report is about: 2021-01-05, 2021/1/5, 2021年1月5日.
+_DATE = re.compile(r"(?<!\d)\d{4}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)")
+# A report column: 年报/年度报告, or 工作报告 of 信息公开/政务公开 (政府工作报告 is the government work report).
+_COLUMN = re.compile(r"年报|年度报告|(?:信息|政务)公开.{0,4}工作报告")
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar)(?:$|\?)", re.I)
 
 
@@ -45,7 +51,7 @@ def _unclip(t: str) -> str:
 def is_report_title(title: str) -> bool:
     """True for the title of an annual disclosure report (any year, any common wording)."""
     t = _unclip(_norm(title))
-    if not _REPORT.search(t) or not _YEAR.search(t):
+    if not _REPORT.search(t) or not _YEAR.search(_DATE.sub("", t)):
         return False
     # "关于印发…年度报告…的通知" is a notice about reports, not a report.
     return not _NOT_REPORT.search(t.replace("年度报告", "").replace("工作报告", ""))

@@ -177,3 +177,207 @@ def test_real_trs_detail_page_metadata_as_printed():
                    "名称": "邯郸市教育局关于印发《全市教育系统安全专项整治三年行动实施方案》的通知",
                    "文号": "无", "主题分类": "教育", "发布日期": "2020年08月02日"}
     # 主题词, 成文日期 and 有效期 are commented out in the HTML: not shown, so not metadata.
+
+
+# -- Real markup of other portals (tests/fixtures/real/README.md names each source) ----------------
+
+REAL = FIXTURES / "real"
+
+
+def real(name: str) -> bytes:
+    return (REAL / name).read_bytes()
+
+
+def urls_of(page: platforms.ListPage) -> list[str]:
+    return [r.url for r in page.requests]
+
+
+def test_a_pager_is_known_by_its_shape_whatever_the_function_is_called():
+    """Chongqing's TRS sites call it createPage(34, 0, "index", "html"): 33 more pages, on the TRS platform."""
+    url = "https://kjj.cq.gov.cn/zwxx_176/tzgg/index.html"
+    page = platforms.list_page(response(url, real("cq_kjj_trs_createPage.html")))
+    assert page.platform == "trs" == platforms.detect(response(url, real("cq_kjj_trs_createPage.html")))
+    assert urls_of(page)[:33] == [f"https://kjj.cq.gov.cn/zwxx_176/tzgg/index_{n}.html" for n in range(1, 34)]
+    assert not [u for u in urls_of(page) if u.endswith("index_34.html")]
+
+
+def test_a_pager_with_the_container_first_is_one_based():
+    """createPageHTML('page_div', 10, 1, 'xlist', 'shtml', 189): page 2 is xlist_2.shtml, the last xlist_10."""
+    url = "https://www.shaoyang.gov.cn/shaoyang/stjgb/xlist.shtml"
+    page = platforms.list_page(response(url, real("shaoyang_sigB_pager.html")))
+    assert page.platform == "trs"
+    assert urls_of(page) == [f"https://www.shaoyang.gov.cn/shaoyang/stjgb/xlist_{n}.shtml" for n in range(2, 11)]
+    page = platforms.list_page(response("https://www.csrc.gov.cn/csrc/c106256/fg.shtml", real("csrc_sigB_pager.html")))
+    assert urls_of(page) == [f"https://www.csrc.gov.cn/csrc/c106256/fg_{n}.shtml" for n in range(2, 6)]
+    # From a later page the base cannot be told: name_1 … name_N (and the first page) cover both.
+    later = platforms.list_page(response(url.replace("xlist.shtml", "xlist_3.shtml"),
+                                         b"<script>createPageHTML('page_div',10, 3,'xlist','shtml',189);</script>"))
+    assert set(urls_of(later)) == {url} | {url.replace("xlist", f"xlist_{n}") for n in range(1, 11) if n != 3}
+    # Unless the first page's request said where numbering starts: then no xlist_1 (a page that does not exist).
+    first = platforms.list_page(response(url, real("shaoyang_sigB_pager.html")))
+    meta = first.requests[1].meta
+    assert meta == {platforms.PAGER_START: 2}
+    told = platforms.list_page(response(url.replace("xlist.shtml", "xlist_3.shtml"),
+                                        b"<script>createPageHTML('page_div',10, 3,'xlist','shtml',189);</script>", meta=meta))
+    assert url.replace("xlist", "xlist_1") not in urls_of(told) and len(urls_of(told)) == 9
+
+
+def test_a_pager_defined_inline_before_its_call_is_read_from_the_call():
+    url = "http://www.zhangshu.gov.cn/zwgk/zsyw/index.html"
+    page = platforms.list_page(response(url, real("zhangshu_trs_createPageHTML_excerpt.html")))
+    assert urls_of(page) == [f"http://www.zhangshu.gov.cn/zwgk/zsyw/index_{n}.html" for n in range(1, 21)]
+
+
+def test_non_pager_calls_are_not_pagers():
+    for js in ("document.write('a', 'html')", "createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt)",
+               "setTimeout(10, 1)", "f(1, 2, 'index', 'js')", "f(1, 5, 'index', 'html')"):
+        assert platforms.static_pager(js) is None, js
+
+
+def test_a_link_title_leaves_out_the_date_printed_inside_the_link():
+    url = "https://jjxxw.cq.gov.cn/zwgk_213/gsgg/index.html"
+    page = platforms.list_page(response(url, real("cq_jjxxw_trs_createPage.html")))
+    assert page.entries[0] == ("关于重庆食品包装设计大赛入围作品的公示",
+                               "https://jjxxw.cq.gov.cn/zwgk_213/gsgg/202607/t20260706_15802464.html")
+    assert len(urls_of(page)) == 39
+    # A real title in that real shape: the date must neither stay in the title nor count as its year.
+    about = '<a href="./202607/t1.html"><p>关于政府信息公开年度报告有关项目填报问题的解释</p><span>2021-01-05</span></a>'.encode()
+    ((title, _),) = platforms.list_page(response(url, about)).entries
+    assert title == "关于政府信息公开年度报告有关项目填报问题的解释" and not is_report_title(title)
+    assert not is_report_title("政府信息公开工作年度报告 2021-01-05")
+    assert is_report_title("2021年政府信息公开工作年度报告 2022-01-05")
+
+
+def test_real_titles_and_navigation_texts():
+    for line in (REAL / "titles_real.tsv").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            expect, title, _ = line.split("\t")
+            assert is_report_title(title) == (expect == "R"), title
+    for line in (REAL / "columns_real.tsv").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            expect, text, _ = line.split("\t")
+            assert is_report_column(text) == (expect == "C"), text
+    assert not is_report_column("工作报告") and is_report_column("政务公开工作报告")
+
+
+def test_a_trs_column_asked_for_at_its_directory_is_not_fetched_again_as_index_html():
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.portal import PortalSpider
+
+    column = "http://www.egb.gov.cn/xxgk/xxgknb/"
+    page = platforms.list_page(response(column, real("ordos_egb_trs_xxgknb_excerpt.html")))
+    assert urls_of(page) == [column + "index_1.html"]
+    assert sum(is_report_title(t) for t, _ in page.entries) == 4
+    # Page 2's pager names index.html, which is the directory the crawl started from.
+    spider = PortalSpider.from_crawler(get_crawler(PortalSpider), start_urls=column)
+    body = real("ordos_egb_trs_xxgknb_excerpt.html").replace(b"var countPage = 2", b"var countPage = 3")
+    asked = []
+    for url in (column, column + "index_1.html"):
+        r = response(url, body)
+        asked += [q.url for q in spider.follow_list(r, platforms.list_page(r, spider._listed))
+                  if isinstance(q, Request) and "/xxgknb/index" in q.url]
+    assert asked == [column + "index_1.html", column + "index_2.html"]
+
+
+def test_hanweb_nextgroup_values_in_quotes_are_read_whole():
+    """zfcg.nantong.gov.cn (2017): path='/'&columnid=31685&…&webname='南通市政府采购网' inside href="…"."""
+    body = (b"<html><body><div id='80325'><script type='text/xml'>" + real("nantong_zfcg_hanweb_datastore.xml")
+            + b"</script></div><script>totalRecord:25</script></body></html>")
+    page = platforms.list_page(response("http://zfcg.nantong.gov.cn/col/col31685/index.html", body))
+    assert page.platform == "hanweb" and len(page.entries) >= 3
+    proxy, form = platforms.hanweb_params(body.decode())
+    assert proxy == "/module/jslib/jquery/jpage/dataproxy.jsp"
+    assert (form["columnid"], form["unitid"], form["webid"], form["path"], form["webname"]) == (
+        "31685", "80325", "60", "/", "南通市政府采购网")
+    (post,) = page.requests
+    assert post.method == "POST" and "startrecord=4&endrecord=25&perpage=15" in post.url
+
+
+def test_hanweb_jpage_parameters_written_as_bare_numbers():
+    """The real jpage initialiser writes ajaxParam:{…webid:60,path:'/',columnid:30067,unitid:'49468'…}."""
+    url = "http://zfcg.nantong.gov.cn/col/col30067/index.html"
+    page = platforms.list_page(response(url, real("nantong_zfcg_jpage_init.html")))
+    form = dict(kv.split("=", 1) for kv in page.requests[0].body.decode().split("&"))
+    assert (form["columnid"], form["unitid"], form["webid"], form["col"]) == ("30067", "49468", "60", "1")
+    assert len(page.requests) == 19  # 1418 records, 25 a page, three pages a request
+    assert page.requests[-1].url.endswith("/module/jslib/jquery/jpage/dataproxy.jsp?startrecord=1351&endrecord=1418&perpage=25")
+
+
+JPAAS_SHELL = "https://www.miit.gov.cn/xwfb/xwfbh/index.html"
+
+
+def unit_answer(url: str, html: str, meta: dict | None = None) -> TextResponse:
+    from scrapy.http import JsonResponse
+
+    body = json.dumps({"success": True, "data": {"html": html}}, ensure_ascii=False).encode()
+    return response(url, body, cls=JsonResponse, meta={"jpaas_page": JPAAS_SHELL, **(meta or {})})
+
+
+def test_a_jpaas_shell_is_recognised_and_its_unit_asked_for():
+    page = platforms.list_page(response(JPAAS_SHELL, real("miit_jpaas_unitbuild_shell.html")))
+    assert page.platform == "jpaas" and page.entries == []
+    (unit,) = page.requests
+    base, query = unit.url.split("?")
+    assert base == "https://www.miit.gov.cn/api-gateway/jpaas-publish-server/front/page/build/unit"
+    from urllib.parse import parse_qsl
+    params = dict(parse_qsl(query))
+    assert params["pageId"] == "ca517c97303b40cf80bd668b35f6148f" and params["tagId"] == "右侧内容"
+    assert "%E5%8F%B3%E4%BE%A7" in query  # UTF-8, as the unit script sends it
+    # The real answer: its links (quotes unescaped) and the unit's next page.
+    from scrapy.http import JsonResponse
+    answer = platforms.list_page(response(unit.url, real("miit_jpaas_unit_response.json"), cls=JsonResponse,
+                                          meta={"jpaas_page": JPAAS_SHELL}))
+    assert answer.platform == "jpaas"
+    assert answer.entries == [("工业和信息化部举行新闻发布会", "http://www.miit.gov.cn/xwfb/xwfbh/bxwfbh/art/2026/art_abc.html")]
+    (more,) = answer.requests
+    assert dict(parse_qsl(more.url.split("?")[1]))["paramJson"] == '{"pageNo":2,"pageSize":1}'
+
+
+def test_jpaas_unit_pages_stop_at_the_end():
+    unit = "https://x.gov.cn/api-gateway/jpaas-publish-server/front/page/build/unit?pageId=1&tagId=list"
+    rows = "".join(f'<li><a href="/art/{n}.html">第{n}条</a></li>' for n in range(3))
+    first = platforms.list_page(unit_answer(unit, f"<ul>{rows}</ul>"))
+    assert [t for t, _ in first.entries] == ["第0条", "第1条", "第2条"]
+    assert first.entries[0][1] == "https://www.miit.gov.cn/art/0.html"  # relative to the page the unit is built into
+    (second,) = first.requests
+    assert second.url.endswith("&paramJson=%7B%22pageNo%22%3A2%2C%22pageSize%22%3A3%7D")
+    # Past the end: an empty list, or page 1 again (a unit that ignores paramJson): nothing more.
+    assert platforms.list_page(unit_answer(second.url, "<ul></ul>")).requests == []
+    again = unit_answer(second.url, f"<ul>{rows}</ul>", meta=second.meta)
+    assert platforms.list_page(again).requests == []
+    # A unit that prints its count stops at its last page.
+    counted = f"<ul>{rows}</ul><script>oLayPageRender('p', {{rows:\"3\", count:\"6\", pageNo:\"1\"}});</script>"
+    (page2,) = platforms.list_page(unit_answer(unit, counted)).requests
+    last = platforms.list_page(unit_answer(page2.url, counted.replace("/art/", "/art/b"), meta=page2.meta))
+    assert last.requests == [] and len(last.entries) == 3
+
+
+def test_json_list_answers_never_crash():
+    from scrapy.http import JsonResponse
+
+    for cls, url in ((JsonResponse, "https://x.gov.cn/api/list"), (TextResponse, "https://x.gov.cn/list.jsp")):
+        page = platforms.list_page(response(url, b'{"data":[]}', cls=cls))
+        assert page.entries == [] and page.requests == []
+    data = {"data": {"list": [{"title": "2023年政府信息公开工作年度报告", "url": "/art/1.html"}]}}
+    page = platforms.list_page(response("https://x.gov.cn/api/list", json.dumps(data).encode(), cls=JsonResponse))
+    assert page.entries == [("2023年政府信息公开工作年度报告", "https://x.gov.cn/art/1.html")]
+
+
+def test_html_escaped_in_a_jsonp_string_is_unescaped_before_its_links_are_read():
+    url = "https://shuju.nantong.gov.cn/x/list.jsonp"
+    page = platforms.list_page(response(url, real("nantong_truecms_jsonp_excerpt.txt"), cls=TextResponse))
+    assert page.entries == [("示例项目", "https://shuju.nantong.gov.cn/detail.html")]
+
+
+def test_the_government_work_report_menu_item_is_not_followed():
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.portal import PortalSpider
+
+    home = """<ul><li><a href="/nw/zfgzbg/index.html">政府工作报告</a></li>
+    <li><a href="/nw/zfxxgkzn/index.html">政府信息公开指南</a></li>
+    <li><a href="/nw/zfxxgknb/index.html">政府信息公开年报</a></li></ul>""".encode()
+    spider = PortalSpider.from_crawler(get_crawler(PortalSpider), start_urls="https://www.example.gov.cn/")
+    asked = [r.url for r in spider.parse(response("https://www.example.gov.cn/", home, meta={"depth_hint": 0}))]
+    assert asked == ["https://www.example.gov.cn/nw/zfxxgknb/index.html"]

@@ -171,7 +171,7 @@ def test_catalog_covers_styles_templates_and_non_reports(portal: Portal) -> None
     assert any(e.metadata.get("废止日期") == "" for e in portal.catalog)
     assert any(e.metadata.get("文号") == "" for e in portal.catalog)
     assert any(e.metadata.get("文号") for e in portal.catalog)
-    assert Counter(e.section for e in reports).keys() == {"xxgk", "jyj", "hanweb", "gkmlpt"}
+    assert Counter(e.section for e in reports).keys() == {"xxgk", "jyj", "hanweb", "gkmlpt", "jpaas", "kjj", "tjj"}
     assert {"pdf", "docx"} <= {e.style for e in reports}
     assert len({e.title for e in reports}) == len(reports)  # the demo test keys reports by title
 
@@ -360,8 +360,10 @@ def test_jcms_column_embeds_first_records_and_jpage_settings(portal: Portal) -> 
     assert m, "records must sit in the unit's text/xml script"
     assert '<script language="javascript" src="/module/web/jpage/jpage.js"></script>' in text
     assert re.search(r"perPage:2, totalRecord:7, groupSize:3", text)
-    assert "<nextgroup><![CDATA[<a href=\"/module/web/jpage/dataproxy.jsp?page=1&webid=12&path=/&columnid=4321" \
-           "&unitid=4567&webname=东湖区财政局&permissiontype=0\"></a>]]></nextgroup>" in m.group(1)
+    # Values quoted inside the href, and ajaxParam numbers bare, as on zfcg.nantong.gov.cn.
+    assert "<nextgroup><![CDATA[<a href=\"/module/web/jpage/dataproxy.jsp?page=1&webid=12&path='/'&columnid=4321" \
+           "&unitid=4567&webname='东湖区财政局'&permissiontype=0\"></a>]]></nextgroup>" in m.group(1)
+    assert "columnid:4321, sourceContentType:1, unitid:'4567'" in text
     embedded = record_links(m.group(1), portal.url)
     hanweb = [e for e in portal.catalog if e.section == "hanweb"]
     assert [u for _, u in embedded] == [e.url for e in hanweb[:2]]
@@ -659,7 +661,7 @@ def test_extra_reports_start_fast_and_are_served_lazily() -> None:
     start = time.monotonic()
     with start_portal(extra_reports=10_000) as p:
         assert time.monotonic() - start < 1.0
-        assert len(p.reports) == len([e for e in p.catalog if e.is_report]) == 10_000 + 21
+        assert len(p.reports) == len([e for e in p.catalog if e.is_report]) == 10_000 + 31
         xxgk = links(fetch(p.url + "xxgk/")[2], p.url + "xxgk/")
         column = xxgk["各单位政府信息公开年报"]
         assert urlsplit(column).path == "/gdwnb/index.html"
@@ -680,8 +682,52 @@ def test_extra_reports_start_fast_and_are_served_lazily() -> None:
         assert fetch(bulk[0].url.replace("_300000.", "_310000."))[0] == 404
         old = bulk[7]
         new = p.revise(old.url)
-        assert p.reports[21 + 7] == new and new.report != old.report
+        assert p.reports[31 + 7] == new and new.report != old.report
         body = fetch(old.url)[2]
         assert "更正说明" in body.decode("utf-8")
         assert_same_report(new.report, parse_bytes(body, content_type="text/html; charset=utf-8"), "revised bulk")
         assert len(p._app.bulk.detail.cache_info()) and p._app.bulk.detail.cache_info().maxsize <= 256
+
+
+# --- Hanweb JPaaS and the TRS pager variants ------------------------------------------
+
+
+def test_jpaas_column_is_a_shell_of_units_built_by_the_unit_api(portal: Portal) -> None:
+    import json
+    from urllib.parse import quote, urlencode
+
+    from nianbao.portal import jpaas
+
+    status, headers, body = fetch(portal.url.rstrip("/") + jpaas.COLUMN_PATH)
+    text = body.decode("utf-8")
+    assert status == 200 and text.count("AuthorizedRead/unitbuild.js") == 2
+    assert f'url="{jpaas.API_PATH}"' in text and "queryData=\"{'parseType':'buildstatic'," in text
+    assert "/rsj/art/" not in text  # no list markup at all
+    api = portal.url.rstrip("/") + jpaas.API_PATH + "?"
+    query = {"webId": jpaas.WEB_ID, "pageId": jpaas.COLUMN_ID, "tagId": jpaas.LIST_TAG}
+    status, headers, body = fetch(api + urlencode(query))
+    assert headers["Content-Type"].startswith("application/json")
+    answer = json.loads(body)
+    assert answer["success"] and answer["data"]["html"].count("<li") == jpaas.PER_PAGE
+    listed = []
+    for n in range(1, 5):
+        page = json.loads(fetch(api + urlencode({**query, "paramJson": f'{{"pageNo":{n},"pageSize":3}}'}))[2])
+        listed += re.findall(r'href="([^"]+)"', page["data"]["html"])
+    assert [portal.url.rstrip("/") + u for u in listed] == [e.url for e in portal.catalog if e.section == "jpaas"]
+    assert json.loads(fetch(api + urlencode({**query, "pageId": "1"}))[2]) == {"success": False, "data": {}}
+    nav = json.loads(fetch(api + urlencode({**query, "tagId": jpaas.NAV_TAG, "paramJson": quote('{"pageNo":2}')}))[2])
+    assert "政府信息公开年报" in nav["data"]["html"]  # the navigation unit ignores paramJson
+
+
+def test_trs_variant_pagers_and_rows(portal: Portal) -> None:
+    base = portal.url.rstrip("/")
+    kjj = fetch(base + "/kjj/xxgknb/")[2].decode("utf-8")
+    assert kjj == fetch(base + "/kjj/xxgknb/index.html")[2].decode("utf-8")
+    assert 'createPage(3, 0, "index", "html");' in kjj and "createPageHTML" not in kjj
+    assert re.search(r"<p>[^<]+</p>\s*<span>\d{4}-\d{2}-\d{2}</span> </a>", kjj)  # the date inside the link
+    assert "createPage(3, 2," in fetch(base + "/kjj/xxgknb/index_2.html")[2].decode("utf-8")
+    tjj = fetch(base + "/tjj/xxgknb/xlist.shtml")[2].decode("utf-8")
+    assert "createPageHTML('page_div',3, 1,'xlist','shtml',5);" in tjj
+    assert fetch(base + "/tjj/xxgknb/xlist_3.shtml")[0] == 200 and fetch(base + "/tjj/xxgknb/xlist_1.shtml")[0] == 404
+    home = links(fetch(base + "/kjj/")[2], base + "/kjj/")
+    assert urlsplit(home["政府工作报告"]).path == "/kjj/zfgzbg/index.html"

@@ -137,10 +137,22 @@ class PortalSpider(scrapy.Spider):
             return
         yield from self.rendered_fetches(response)
         listing = platforms.list_page(response, self._listed)
+        hint = response.meta.get("depth_hint", 0)
+        if listing.platform == "jpaas" and not platforms.is_jpaas_api(response.url):
+            # A JPaaS shell: its units hold what the page shows (navigation or a list), so each
+            # unit's answer is read as this page would be; the shell's own links are read below.
+            self.crawler.stats.inc_value("nianbao/platform/jpaas")
+            self.note_shell(response, listing)
+            for request in listing.requests:
+                key = self._list_key(request)
+                if key not in self._listed:
+                    self._listed.add(key)
+                    request.meta.update({"nianbao_kind": "list", "nianbao_url": request.url, "depth_hint": hint})
+                    yield request.replace(callback=self.parse)
+            listing = platforms.ListPage(listing.platform, listing.entries)
         if listing.platform in ("hanweb", "gkmlpt") or any(is_report_title(t) for t, _ in listing.entries):
             yield from self.follow_list(response, listing)
             return
-        hint = response.meta.get("depth_hint", 0)
         for text, url in listing.entries:  # a home or section page: its navigation links
             if is_report_column(text):
                 yield from self.list_requests(url, self.parse_list, {"nianbao_kind": "list", "nianbao_url": url})
@@ -153,8 +165,16 @@ class PortalSpider(scrapy.Spider):
         yield from self.rendered_fetches(response)
         yield from self.follow_list(response, platforms.list_page(response, self._listed))
 
+    def note_shell(self, response: Response, listing: platforms.ListPage) -> None:
+        """A JPaaS shell ships no list markup: say so, so that such a portal never looks like one without reports."""
+        self.crawler.stats.inc_value("nianbao/jpaas/shells")
+        self.logger.info("%s is a Hanweb JPaaS shell: asking its unit API for %d unit(s)",
+                         response.url, len(listing.requests))
+
     def follow_list(self, response: Response, listing: platforms.ListPage):
         self.crawler.stats.inc_value(f"nianbao/platform/{listing.platform}")
+        if listing.platform == "jpaas" and not platforms.is_jpaas_api(response.url):
+            self.note_shell(response, listing)
         if response.request is not None:
             self._listed.add(self._list_key(response.request))
         for title, url in dict.fromkeys(listing.entries):
@@ -172,7 +192,7 @@ class PortalSpider(scrapy.Spider):
                 continue
             self._listed.add(key)
             meta = {"nianbao_kind": "list", "nianbao_url": request.url}
-            if listing.platform in ("hanweb", "gkmlpt"):  # their API answers are data, not pages to render
+            if listing.platform in ("hanweb", "gkmlpt", "jpaas"):  # their API answers are data, not pages to render
                 request.meta.update(meta)
                 yield request.replace(callback=self.parse_list)
             else:
@@ -180,7 +200,8 @@ class PortalSpider(scrapy.Spider):
 
     @staticmethod
     def _list_key(request: scrapy.Request) -> str | tuple[str, bytes]:
-        return request.url if request.method == "GET" else (request.url, request.body)
+        """A GET by its page (``dir/`` and ``dir/index.html`` are one), a POST by URL and body."""
+        return platforms.page_key(request.url) if request.method == "GET" else (request.url, request.body)
 
     async def parse_detail(self, response: Response):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")

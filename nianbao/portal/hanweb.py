@@ -4,7 +4,9 @@ As on real JCMS sites, the column page ``/col/col4321/index.html`` carries only
 the first ``perPage`` records, inside ``<div id="<unitid>"><script
 type="text/xml"><datastore>…`` as ``<record><![CDATA[<li>…</li>]]></record>``,
 then loads ``/module/web/jpage/jpage.js`` and configures it with
-``$('#4567').jpage({… perPage:2, totalRecord:7, groupSize:3, ajaxParam:{…}})``.
+``$('#4567').jpage({… perPage:2, totalRecord:7, groupSize:3, ajaxParam:{…}})``.  As on
+real sites, the nextgroup link quotes some values (``path='/'&…&webname='东湖区财政局'``)
+and ``ajaxParam`` writes numbers bare (``columnid:4321``).
 The browser fetches the other records by POSTing the ``ajaxParam`` form to
 ``/module/web/jpage/dataproxy.jsp?startrecord=S&endrecord=E&perpage=P``
 (records S..E, 1-based and inclusive), which answers ``text/xml``.  Detail pages
@@ -104,7 +106,8 @@ def record_html(title: str, path: str, date: str) -> str:
 
 
 def nextgroup_link() -> str:
-    query = f"page=1&webid={WEBID}&path=/&columnid={COLUMNID}&unitid={UNITID}&webname={WEBNAME}&permissiontype=0"
+    # Values quoted inside the href, as older JCMS sites print them (zfcg.nantong.gov.cn, 2017).
+    query = f"page=1&webid={WEBID}&path='/'&columnid={COLUMNID}&unitid={UNITID}&webname='{WEBNAME}'&permissiontype=0"
     return f'<a href="{PROXY_PATH}?{query}"></a>'
 
 

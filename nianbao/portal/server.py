@@ -14,6 +14,11 @@ Sections (paths on the portal's host):
   ``POST /module/web/jpage/dataproxy.jsp`` (``hanweb.py``), with a PDF-only and a DOCX-attachment report;
 - ``/wsjkj/xxgk/`` (302) → ``/wsjkj/gkmlpt/index`` Guangdong gkmlpt sub-site, lists via ``/wsjkj/gkmlpt/api/all/<cat>``,
   and its annual-report page ``/wsjkj/gkmlpt/annualreport`` (``gkmlpt.py``);
+- ``/rsj/col/col1229000100/index.html`` → ``/rsj/col/col1229000101/index.html`` Hanweb JPaaS sub-site: a shell
+  of ``unitbuild.js`` units built by ``GET /api-gateway/jpaas-publish-server/front/page/build/unit`` (``jpaas.py``);
+- ``/kjj/`` → ``/kjj/xxgknb/`` and ``/tjj/`` → ``/tjj/xxgknb/xlist.shtml``: static pagers under other names and
+  signatures (``createPage(…)``, ``createPageHTML('page_div', …, 'xlist', 'shtml', …)``), dates inside links, a
+  政府工作报告 menu item (``trsvariants.py``);
 - ``/gdwnb/index.html`` N generated reports, rendered on request (``start_portal(extra_reports=N)``, ``bulk.py``);
 - ``/gzyl/…`` failing pages (``start_portal(faults=True)``, ``faults.py``);
 - ``/sfj/`` → ``/sfj/ndbg/index.html`` a list built by JavaScript from ``/sfj/api/list.json?page=N``
@@ -35,7 +40,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from . import bulk, gkmlpt, hanweb, jsapp, site
+from . import bulk, gkmlpt, hanweb, jpaas, jsapp, site, trsvariants
 from .faults import Faults
 from .site import Doc, Response
 
@@ -52,7 +57,7 @@ class CatalogEntry:
     report: dict | None  # canonical report dict, None for non-reports
     style: str | None  # render style of the report body ("pdf"/"docx" for files), None for non-reports
     attachments: tuple[str, ...] = ()  # absolute URLs of the files that hold the report's tables
-    section: str = ""  # "xxgk", "jyj", "hanweb", "gkmlpt", "bulk" or "sfj" (the JavaScript-only list)
+    section: str = ""  # "xxgk", "jyj", "hanweb", "gkmlpt", "jpaas", "kjj", "tjj", "bulk" or "sfj" (JavaScript-only)
 
 
 @dataclass(frozen=True)
@@ -103,16 +108,21 @@ class App:
         self.faults = Faults(self.stopping) if faults else None
         self.hanweb = hanweb.HanwebSite()
         self.gkmlpt = gkmlpt.GkmlptSite(base)
+        self.jpaas = jpaas.JpaasSite()
+        self.trsvariants = trsvariants.TrsVariantSites()
         self.bulk = bulk.BulkColumn(extra_reports)
         self.jsapp = jsapp.JsAppSite() if js_section else None
         fault_rows = [p.entry for p in self.faults.pages.values()] if self.faults else []
-        departments = [("区财政局信息公开", hanweb.HOME_PATH), ("区卫生健康局信息公开", gkmlpt.ENTRY_PATH)]
+        departments = [("区财政局信息公开", hanweb.HOME_PATH), ("区卫生健康局信息公开", gkmlpt.ENTRY_PATH),
+                       ("区人社局信息公开", jpaas.HOME_PATH), ("区科技局信息公开", "/kjj/"), ("区统计局信息公开", "/tjj/")]
         if self.jsapp:
             departments.append(("区司法局信息公开", jsapp.HOME_PATH))
         columns = [bulk.COLUMN] if extra_reports else []
         routes, entries = site.build(departments, columns, fault_rows)
-        self.routes: dict[str, Response] = {**routes, **self.hanweb.routes, **self.gkmlpt.routes}
-        self.docs: list[Doc] = [site.doc_of(e) for e in entries] + self.hanweb.docs + self.gkmlpt.docs
+        self.routes: dict[str, Response] = {**routes, **self.hanweb.routes, **self.gkmlpt.routes,
+                                            **self.jpaas.routes, **self.trsvariants.routes}
+        self.docs: list[Doc] = ([site.doc_of(e) for e in entries] + self.hanweb.docs + self.gkmlpt.docs
+                                + self.jpaas.docs + self.trsvariants.docs)
         if self.jsapp:
             self.routes.update(self.jsapp.routes)
             self.docs += self.jsapp.docs
@@ -122,6 +132,8 @@ class App:
         path = urlsplit(raw_path).path or "/"
         if path == hanweb.PROXY_PATH:
             return self.hanweb.dataproxy(method, raw_path, body)
+        if path == jpaas.API_PATH:
+            return self.jpaas.api(method, raw_path)
         resp = self.routes.get(route_key(raw_path))
         if resp is None and path.startswith(gkmlpt.API_PREFIX):
             resp = self.gkmlpt.api(raw_path)
