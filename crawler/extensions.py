@@ -69,6 +69,18 @@ class CrawlLog:
                     pages, pages / elapsed, sum(self.reports.values()),
                     self.stats.get_value("nianbao/skipped_archived", 0), errors)
 
+    def platform(self, host: str, stats: dict) -> str | None:
+        """The platform the host's reports were listed on; else the one its list pages showed
+        (a JPaaS or renamed column that yields nothing still says what it runs on)."""
+        if self.platforms[host]:
+            return self.platforms[host].most_common(1)[0][0]
+        prefix = f"nianbao/host/{host}/platform/"
+        seen = Counter({k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)})
+        for name, _ in seen.most_common():
+            if name != "generic":
+                return name
+        return "generic" if seen else None
+
     def spider_closed(self, spider, reason) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
@@ -82,7 +94,7 @@ class CrawlLog:
                 "reports": self.reports[host],
                 "reports_known": stats.get(f"nianbao/host/{host}/reports_known", 0),
                 "errors": stats.get(f"nianbao/host/{host}/errors", 0),
-                "platform": self.platforms[host].most_common(1)[0][0] if self.platforms[host] else None,
+                "platform": self.platform(host, stats),
             }
         archive_for(self.crawler).send("add_event", "crawl_finished", data={
             "crawl_id": self.crawler.nianbao_crawl_id, "spider": spider.name, "start_urls": self.start_urls, "reason": reason,

@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 LEVELS = ("national", "province", "city", "county", "township", "department")
-PLATFORMS = ("trs", "hanweb", "gkmlpt", "unknown")
+PLATFORMS = ("trs", "hanweb", "gkmlpt", "jpaas", "unknown")
 _DIVISION_CODE = re.compile(r"\d{6}")
 
 

@@ -19,6 +19,19 @@ _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)[^0-9]{0,6}?((?:19|20)\d{2})\s*年")
 # A year in prose, not a full date: "2022年01月24日 08:47" beside the report is when it was published.
 _YEAR_IN_TEXT = re.compile(r"(?<![\d〔\[(（])((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+# Years written in Chinese numerals: 二〇一九年, with ○ (a circle) or Ｏ (a letter) for the zero.
+_CN_YEAR = re.compile(r"[〇○◯ＯOo零一二三四五六七八九]{4}(?=\s*年)")
+_CN_DIGITS = str.maketrans("〇○◯ＯOo零一二三四五六七八九", "000000" + "0123456789")
+
+
+def arabic_years(text: str) -> str:
+    """"二○一九年" → "2019年" (same length, so positions in the printed text still hold)."""
+    if not _CN_YEAR.search(text):
+        return text
+    return _CN_YEAR.sub(lambda m: y if (y := m.group(0).translate(_CN_DIGITS)).startswith(("19", "20")) else m.group(0),
+                        text)
+
+
 # A title's trailing note is not part of the body's name: "…年度报告（图片版）", "…年报(修订)".
 _TITLE_NOTE = re.compile(r"\s*[（(][^（()）]{1,8}[)）]\s*$")
 _REPORT_NAME = re.compile(
@@ -245,7 +258,7 @@ def _two_lines(head: list[Token], n: int, text: str) -> str:
 def find_year(title: str | None, tokens: list[Token]) -> int | None:
     """Reporting year from the title, else the statistics period, else the first year in the text."""
     if title:
-        m = _YEAR_IN_TITLE.search(title)
+        m = _YEAR_IN_TITLE.search(arabic_years(title))
         if m:
             return int(m.group(1))
     body = "\n".join(t.text for t in tokens if t.is_text and len(t.text) > 10)
@@ -260,7 +273,7 @@ def find_body(meta: dict, title: str | None) -> str | None:
             return meta[key]
     if not title:
         return None
-    printed = _TITLE_NOTE.sub("", clean(title).replace(" ", ""))
+    printed = arabic_years(_TITLE_NOTE.sub("", clean(title).replace(" ", "")))
     # Match on the simplified form (a 1:1 character map) so traditional-script titles work, and cut
     # the printed title at the same place: the body is returned as printed.
     m = _REPORT_NAME.search(simplified(printed))

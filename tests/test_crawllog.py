@@ -47,3 +47,18 @@ def test_blocked_portals_are_shown_as_blocked():
     (failure,) = failure_rows(events)
     assert failure["site"] == "gov.example" and failure["status"] == 412
     assert crawl_rows(events)[0]["errors"] == 1
+
+
+def test_a_host_without_reports_still_says_which_platform_its_columns_run_on():
+    from collections import Counter
+
+    from crawler.extensions import CrawlLog
+
+    log = CrawlLog.__new__(CrawlLog)
+    log.platforms = {"a.gov.cn": Counter({"trs": 4})}
+    stats = {"nianbao/host/b.gov.cn/platform/generic": 3, "nianbao/host/b.gov.cn/platform/jpaas": 1,
+             "nianbao/host/c.gov.cn/platform/generic": 2}
+    log.platforms.update({"b.gov.cn": Counter(), "c.gov.cn": Counter(), "d.gov.cn": Counter()})
+    # Reports decide where there are some; else the list pages' platform, a known one before generic.
+    assert [log.platform(h, stats) for h in ("a.gov.cn", "b.gov.cn", "c.gov.cn", "d.gov.cn")] == \
+        ["trs", "jpaas", "generic", None]

@@ -77,3 +77,13 @@ def test_other_spellings_fill_the_standard_columns():
     columns = metadata_columns({"发布时间": "2022年01月24日 08:47", "发文单位": "汉中市自然资源局"})
     assert columns["published_date"] == "2022年01月24日 08:47"
     assert columns["publisher"] == "汉中市自然资源局"
+
+
+@pytest.mark.parametrize(("title", "year", "body"), [
+    ("某某县人民政府二〇一九年政府信息公开工作年度报告", 2019, "某某县人民政府"),
+    ("某某县人民政府二○一九年政府信息公开工作年度报告", 2019, "某某县人民政府"),   # ○: a circle
+    ("某某镇人民政府二Ｏ二〇年政府信息公开工作年度报告", 2020, "某某镇人民政府"),   # Ｏ: a letter
+])
+def test_years_written_in_chinese_numerals(title, year, body):
+    report = parse_html(f"<h1>{title}</h1>")
+    assert (report["title"], report["reporting_year"], report["issuing_body"]) == (title, year, body)

@@ -173,6 +173,8 @@ class PortalSpider(scrapy.Spider):
 
     def follow_list(self, response: Response, listing: platforms.ListPage):
         self.crawler.stats.inc_value(f"nianbao/platform/{listing.platform}")
+        # Per host too: portal health names the platform of a column even when it yields no report.
+        self.crawler.stats.inc_value(f"nianbao/host/{urlsplit(response.url).hostname}/platform/{listing.platform}")
         if listing.platform == "jpaas" and not platforms.is_jpaas_api(response.url):
             self.note_shell(response, listing)
         if response.request is not None:
