@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 _REPORT = re.compile(
     r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:年度报告|年报|工作报告|情况报告|报告)"
@@ -74,3 +75,21 @@ def is_section_link(text: str) -> bool:
 
 def is_attachment(url: str) -> bool:
     return bool(_ATTACHMENT.search(url))
+
+
+# Query parameters in which document viewers (pdf.js's viewer.html?file=, office previewers) name the file.
+_VIEWER_PARAMS = frozenset(("file", "url", "src", "path", "filepath", "fileurl", "furl", "pdf", "doc"))
+
+
+def unwrap_viewer(url: str) -> str:
+    """The file a viewer URL shows, else the URL itself.
+
+    Portals embed a report's PDF through pdf.js (``/pdfjs/web/viewer.html?file=/upload/x.pdf``) or
+    an office previewer: the file is what must be archived, not the viewer's page.
+    """
+    parts = urlsplit(url)
+    if parts.query and not _ATTACHMENT.search(parts.path):
+        for key, value in parse_qsl(parts.query):
+            if key.lower() in _VIEWER_PARAMS and is_attachment(value):
+                return urljoin(url, value.strip())
+    return url

@@ -73,3 +73,10 @@ def test_one_based_pager_pages(portal, crawls):
     column = portal.url.rstrip("/") + "/tjj/xxgknb/"
     assert {u for u in fetched if u.startswith(column + "xlist")} == {
         column + "xlist.shtml", column + "xlist_2.shtml", column + "xlist_3.shtml"}
+
+
+def test_a_pdf_shown_through_a_viewer_is_archived_not_the_viewer(portal, crawls):
+    records, _, _ = crawls("hanweb")
+    fetched = {r.url for r in records if r.status is not None}
+    assert portal.url.rstrip("/") + hanweb.EMBEDDED_PDF_PATH in fetched
+    assert not [u for u in fetched if hanweb.VIEWER_PATH in u]

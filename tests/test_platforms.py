@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import FIXTURES
 from scrapy.http import HtmlResponse, Request, TextResponse
 
@@ -381,3 +382,17 @@ def test_the_government_work_report_menu_item_is_not_followed():
     spider = PortalSpider.from_crawler(get_crawler(PortalSpider), start_urls="https://www.example.gov.cn/")
     asked = [r.url for r in spider.parse(response("https://www.example.gov.cn/", home, meta={"depth_hint": 0}))]
     assert asked == ["https://www.example.gov.cn/nw/zfxxgknb/index.html"]
+
+
+@pytest.mark.parametrize(("url", "file"), [
+    ("https://a.gov.cn/pdfjs/web/viewer.html?file=/upload/2023/r.pdf", "https://a.gov.cn/upload/2023/r.pdf"),
+    ("https://a.gov.cn/pdfjs/web/viewer.html?file=%2Fupload%2F2023%2Fr.pdf", "https://a.gov.cn/upload/2023/r.pdf"),
+    ("https://a.gov.cn/js/pdfjs/web/viewer.html?file=../../files/r.pdf", "https://a.gov.cn/js/files/r.pdf"),
+    ("https://a.gov.cn/preview?url=https://b.gov.cn/f/r.docx&t=1", "https://b.gov.cn/f/r.docx"),
+    ("https://a.gov.cn/upload/r.pdf?v=2", "https://a.gov.cn/upload/r.pdf?v=2"),       # a file, not a viewer
+    ("https://a.gov.cn/art/1.html?file=abc", "https://a.gov.cn/art/1.html?file=abc"),  # names no file
+])
+def test_viewer_urls_are_unwrapped_to_the_file_they_show(url, file):
+    from crawler.classify import unwrap_viewer
+
+    assert unwrap_viewer(url) == file

@@ -359,7 +359,7 @@ def test_jcms_column_embeds_first_records_and_jpage_settings(portal: Portal) -> 
     m = re.search(r'<div id="4567"><script type="text/xml"><datastore>(.*?)</datastore></script></div>', text, re.S)
     assert m, "records must sit in the unit's text/xml script"
     assert '<script language="javascript" src="/module/web/jpage/jpage.js"></script>' in text
-    assert re.search(r"perPage:2, totalRecord:7, groupSize:3", text)
+    assert re.search(r"perPage:2, totalRecord:8, groupSize:3", text)
     # Values quoted inside the href, and ajaxParam numbers bare, as on zfcg.nantong.gov.cn.
     assert "<nextgroup><![CDATA[<a href=\"/module/web/jpage/dataproxy.jsp?page=1&webid=12&path='/'&columnid=4321" \
            "&unitid=4567&webname='东湖区财政局'&permissiontype=0\"></a>]]></nextgroup>" in m.group(1)
@@ -377,9 +377,9 @@ def test_jcms_dataproxy_posts_the_rest_of_the_list(portal: Portal) -> None:
     assert status == 200 and headers["Content-Type"].startswith("text/xml")
     xml = body.decode("utf-8")
     assert xml.startswith('<?xml version="1.0" encoding="UTF-8"?>')
-    assert "<totalrecord>7</totalrecord>" in xml and "<totalpage>4</totalpage>" in xml
+    assert "<totalrecord>8</totalrecord>" in xml and "<totalpage>4</totalpage>" in xml
     hanweb = [e for e in portal.catalog if e.section == "hanweb"]
-    assert len(hanweb) == 7 and sum(e.is_report for e in hanweb) == 5
+    assert len(hanweb) == 8 and sum(e.is_report for e in hanweb) == 6
     assert [(t, u) for t, u in record_links(xml, portal.url)] == [(e.title, e.url) for e in hanweb[2:]]
     # Records S..E, 1-based and inclusive; the nextgroup link also answers (GET, page N of three pages).
     one = request(portal, "POST", "/module/web/jpage/dataproxy.jsp?startrecord=7&endrecord=7&perpage=2",
@@ -424,7 +424,7 @@ def test_jcms_detail_pages(portal: Portal) -> None:
         text = body.decode("utf-8")
         assert '<table class="xxgk_table"' in text and '<div id="zoom">' in text
         assert page_metadata(body, headers["Content-Type"]) == e.metadata
-        if e.is_report and e.style != "docx":
+        if e.is_report and e.style not in ("docx", "pdfjs"):
             assert_same_report(e.report, parse_bytes(body, url=e.url, content_type=headers["Content-Type"]), e.url)
 
 
@@ -440,6 +440,22 @@ def test_report_published_only_as_pdf(portal: Portal) -> None:
     for key in ("template_version", "reporting_year", "issuing_body", "title", *TABLES):
         assert e.report[key] == expected[key], key
     assert_same_report(e.report, parse_bytes(body, filename="report.pdf", content_type="application/pdf"), "pdf")
+
+
+def test_report_shown_through_pdfjs(portal: Portal) -> None:
+    # The page embeds pdf.js's viewer in an <iframe>; the report is the file named in ?file=.
+    (e,) = [e for e in portal.reports if e.style == "pdfjs"]
+    status, headers, body = fetch(e.url)
+    text = body.decode("utf-8")
+    (src,) = re.findall(r'<iframe src="([^"]+)"', text)
+    viewer, _, file = src.partition("?file=")
+    assert viewer.endswith("/pdfjs/web/viewer.html") and portal.url.rstrip("/") + file == e.attachments[0]
+    assert "<table" not in text.split('<div id="zoom">')[1]
+    status, headers, data = fetch(e.attachments[0])
+    assert status == 200 and headers["Content-Type"] == "application/pdf" and data[:5] == b"%PDF-"
+    assert_same_report(e.report, parse_bytes(data, filename="x.pdf"), "pdfjs")
+    page = fetch(urljoin(portal.url, viewer))
+    assert page[0] == 200 and "年度报告" not in page[2].decode("utf-8")
 
 
 def test_report_in_a_docx_attachment(portal: Portal) -> None:
@@ -661,7 +677,7 @@ def test_extra_reports_start_fast_and_are_served_lazily() -> None:
     start = time.monotonic()
     with start_portal(extra_reports=10_000) as p:
         assert time.monotonic() - start < 1.0
-        assert len(p.reports) == len([e for e in p.catalog if e.is_report]) == 10_000 + 31
+        assert len(p.reports) == len([e for e in p.catalog if e.is_report]) == 10_000 + 32
         xxgk = links(fetch(p.url + "xxgk/")[2], p.url + "xxgk/")
         column = xxgk["各单位政府信息公开年报"]
         assert urlsplit(column).path == "/gdwnb/index.html"
@@ -682,7 +698,7 @@ def test_extra_reports_start_fast_and_are_served_lazily() -> None:
         assert fetch(bulk[0].url.replace("_300000.", "_310000."))[0] == 404
         old = bulk[7]
         new = p.revise(old.url)
-        assert p.reports[31 + 7] == new and new.report != old.report
+        assert p.reports[32 + 7] == new and new.report != old.report
         body = fetch(old.url)[2]
         assert "更正说明" in body.decode("utf-8")
         assert_same_report(new.report, parse_bytes(body, content_type="text/html; charset=utf-8"), "revised bulk")

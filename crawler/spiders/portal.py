@@ -22,13 +22,15 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler import platforms, rendering
-from crawler.classify import is_attachment, is_report_column, is_report_title, is_section_link
+from crawler.classify import is_attachment, is_report_column, is_report_title, is_section_link, unwrap_viewer
 from crawler.items import ReportItem
 from crawler.middlewares import archived
 from parsers import page_metadata
 
 REPORT_PRIORITY = 10
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+# A report's file shown in the page itself: <iframe src=viewer.html?file=…>, <embed src>, <object data>.
+_EMBED = re.compile(r"""<(?:iframe|embed|object)\b[^>]*?\b(?:src|data)\s*=\s*["']?([^"'\s>]+)""", re.I)
 _HASH_ROUTE = re.compile(r"^(?:\d+|[/!].+)$")  # index#2811, #/list/12, #!/ndbg
 # Home → 信息公开 → 部门信息公开 → a department's 年报 column: section pages two levels deep.
 MAX_SECTION_DEPTH = 2
@@ -184,6 +186,7 @@ class PortalSpider(scrapy.Spider):
                 continue
             meta = {"nianbao_kind": "report", "list_title": title, "list_url": response.url,
                     "platform": listing.platform}
+            url = unwrap_viewer(url)
             callback = self.parse_attachment_report if is_attachment(url) else self.parse_detail
             # Reports before further list pages: the queue stays short however long the column is
             # (a TRS pager hands over all its pages at once), so memory stays flat.
@@ -212,8 +215,8 @@ class PortalSpider(scrapy.Spider):
         if is_html:
             # A regex over the markup, not a selector: building a second tree per page costs more
             # than everything else the spider does with it.
-            for href in _HREF.findall(response.text):
-                url = urljoin(response.url, html.unescape(href.strip()))
+            for href in _HREF.findall(response.text) + _EMBED.findall(response.text):
+                url = unwrap_viewer(urljoin(response.url, html.unescape(href.strip())))
                 if is_attachment(url) and url not in attachments:
                     attachments.append(url)
         for url in attachments:

@@ -13,7 +13,9 @@ The browser fetches the other records by POSTing the ``ajaxParam`` form to
 live at ``/art/<y>/<m>/<d>/art_<columnid>_<id>.html`` with a JCMS ``xxgk_table``
 of metadata.  The column mixes HTML reports, a report published only as a
 PDF (the list links the file), one whose page says 详见附件 and links a DOCX,
-and items that are not reports.
+one whose page shows its PDF in an ``<iframe>`` through pdf.js
+(``/pdfjs/web/viewer.html?file=…``, as many portals embed files), and items that
+are not reports.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ GROUP_SIZE = 3  # pages per dataproxy request, as jpage asks
 LABELS = ("索引号", "主题分类", "发布机构", "成文日期", "文号", "时效", "名称", "发布日期")
 DOCX_PATH = "/picture/0/2401251630456.docx"
 PDF_PATH = "/picture/0/2502251003245.pdf"
+VIEWER_PATH = "/module/pdfjs/web/viewer.html"
+EMBEDDED_PDF_PATH = "/picture/0/2101281030117.pdf"
 
 # (publish date, article id, kind, data): newest first, as the column lists them.
 _REPORTS = [  # year, template, style, seed
@@ -47,6 +51,7 @@ _REPORTS = [  # year, template, style, seed
     (2021, "2021", "split_tables", 43212021, "2022-01-19", 90002),
 ]
 _DOCX_REPORT = (2023, "2021", 43212023, "2024-01-25", 90005)
+_EMBEDDED_PDF_REPORT = (2020, "2019", 43212020, "2021-01-28", 89999)
 _NON_REPORTS = [
     ("2024-02-05", 90004, "东湖区财政局2024年部门预算公开", "财政/预算",
      ["一、部门主要职责。二、部门预算单位构成。", "2024年收入预算2,615.80万元，支出预算2,615.80万元。"]),
@@ -152,6 +157,14 @@ def detail_page(title: str, metadata: dict[str, str], article: str, note: str = 
     return _page(f"{title} {WEBNAME}", main)
 
 
+def viewer_page() -> str:
+    """pdf.js's viewer: a page that draws the file named in ``?file=`` with JavaScript (no report in it)."""
+    return ('<!DOCTYPE html>\n<html dir="ltr"><head><meta charset="utf-8"><title>PDF.js viewer</title>\n'
+            '<link rel="stylesheet" href="viewer.css"><script src="../build/pdf.js"></script>'
+            '<script src="viewer.js"></script></head>\n<body tabindex="1"><div id="outerContainer">'
+            '<div id="viewerContainer"><div id="viewer" class="pdfViewer"></div></div></div></body></html>\n')
+
+
 def dataproxy_xml(records: list[str], start: int, end: int, perpage: int) -> bytes:
     chosen = records[start - 1 : end]
     total = len(records)
@@ -191,6 +204,16 @@ class HanwebSite:
         self.docs.append(Doc("hanweb", path, report["title"], meta, "utf-8", report, "docx", (DOCX_PATH,), render))
         self.routes.update(render(report, "", published_at(date)))
         listed.append((date, report["title"], path))
+        year, version, seed, date, art_id = _EMBEDDED_PDF_REPORT
+        report = random_report(random.Random(seed), version, body=WEBNAME, year=year)
+        path = _art_path(date, art_id)
+        meta = _metadata(report["title"], date, art_id, "财政/政务公开")
+        render = self._embedded_pdf_renderer(path, report["title"], meta)
+        self.docs.append(Doc("hanweb", path, report["title"], meta, "utf-8", report, "pdfjs", (EMBEDDED_PDF_PATH,),
+                             render))
+        self.routes.update(render(report, "", published_at(date)))
+        self.routes[VIEWER_PATH] = utf8(viewer_page())
+        listed.append((date, report["title"], path))
         pdf = files.huaian_report()
         self.docs.append(Doc("hanweb", PDF_PATH, pdf["title"], {}, "binary", pdf, "pdf"))
         self.routes[PDF_PATH] = Response(files.huaian_pdf(), "application/pdf", last_modified=published_at(_PDF_DATE))
@@ -224,6 +247,20 @@ class HanwebSite:
             return {
                 path: utf8(detail_page(title, meta, article, note), modified),
                 DOCX_PATH: Response(files.report_docx(report, note), files.DOCX_TYPE, last_modified=modified),
+            }
+        return render
+
+    @staticmethod
+    def _embedded_pdf_renderer(path: str, title: str, meta: dict[str, str]):
+        def render(report: dict, note: str, modified: float) -> dict[str, Response]:
+            from .formats import render_pdf
+
+            viewer = f"{VIEWER_PATH}?file={EMBEDDED_PDF_PATH}"
+            article = (f'<p style="text-indent:2em">{escape(title)}</p>\n'
+                       f'<p><iframe src="{viewer}" width="100%" height="900" frameborder="0"></iframe></p>\n')
+            return {
+                path: utf8(detail_page(title, meta, article, note), modified),
+                EMBEDDED_PDF_PATH: Response(render_pdf(report), "application/pdf", last_modified=modified),
             }
         return render
 
