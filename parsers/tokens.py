@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from . import schema
 from .normalize import Value, norm, parse_value
 
 
@@ -136,24 +137,134 @@ def _empty_lines(lines: list[str]) -> set[int]:
     return out
 
 
+# A page number printed as a line of its own ("- 4 -", "— 4 —", "4 / 6"): its fields read as values.
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|\d{1,3}\s*/\s*\d{1,3})\s*$")
+# A field ending like this may be a value (a number or a printed placeholder): only then is a
+# line without tabs or pipes split on its spaces.
+_VALUE_END = frozenset("0123456789０１２３４５６７８９/-—–*\\无空")
+
+
+def _is_value(field: str) -> bool:
+    return _analyse(field)[3]
+
+
+@lru_cache(maxsize=1)
+def _template_labels() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    """What the tokenizer needs to know of the templates' row labels (report_format.json).
+
+    (full normalised labels of sections 二 and 三, group labels included: a wrapped label's
+    pieces are pieces of these; cores of section 二's row labels; normalised section 四 outcome
+    and group labels).
+    """
+    full: dict[str, None] = {}
+    cores: dict[str, None] = {}
+    for version in ("2021", "2019"):
+        tables = schema.schema()["templates"][version]["tables"]
+        for row in tables["applications"]["rows"]:
+            full.update((norm(x), None) for x in (row["label"], *row.get("variants", [])))
+        for item in tables["proactive_disclosure"]["items"]:
+            for row in item["rows"]:
+                full.update((norm(x), None) for x in (row["label"], *row.get("variants", [])))
+                cores.update((schema.core(x), None) for x in (row["label"], *row.get("variants", [])))
+    review = tuple(dict.fromkeys(lab for labs in (*schema.review_outcome_labels(), *schema.review_groups())
+                                 for lab in labs))
+    return tuple(full), frozenset(cores), review
+
+
+@lru_cache(maxsize=1 << 12)
+def is_row_label(label_norm: str) -> bool:
+    """Does a normalised text name a data row of section 二, 三 or 四 (as the extractor matches them)?"""
+    if not label_norm:
+        return False
+    if schema.application_hits("2021", label_norm) or schema.application_hits("2019", label_norm):
+        return True
+    _full, cores, review = _template_labels()
+    for c in cores:  # as tables._match_rows: the core, with a few characters of numbering or note
+        if label_norm == c or (len(c) > 2 and c in label_norm and len(label_norm) <= len(c) + 8):
+            return True
+    return any(label_norm == lab or label_norm.endswith(lab) for lab in review)
+
+
+@lru_cache(maxsize=1 << 12)
+def _label_tail(label_norm: str) -> bool:
+    """Is a normalised text the end of a template label (what a wrapped label's last line prints)?"""
+    return bool(label_norm) and any(full.endswith(label_norm) for full in _template_labels()[0])
+
+
+def _space_fields(line: str) -> list[str] | None:
+    """A line without tabs or pipes split into its cells when it ends in values printed with spaces.
+
+    PDF text layers (pdftotext without -layout, copy-paste from a viewer) print a table row as
+    ``label v v v``: the trailing run of whitespace-separated values is the row's cells, the text
+    before it the label.  A line of values only is a row of cells.  Not split: a run of one value
+    after a text that is not a template row label (prose such as "统计期限自 2024", "P. 9"), a
+    value after ``label：`` (metadata, phone numbers), and a page number line ("- 4 -").
+    Returns the fields (label first, when there is one) or None to keep the line as one cell.
+    """
+    stripped = line.rstrip()
+    if not stripped or stripped[-1] not in _VALUE_END:
+        return None
+    words = stripped.split()
+    if len(words) < 2:
+        return None
+    k = len(words)
+    while k > 0 and _is_value(words[k - 1]):
+        k -= 1
+    run = len(words) - k
+    if run == 0:
+        return None
+    if k == 0:
+        return None if _PAGE_NUMBER.match(stripped) else words
+    label = " ".join(words[:k])
+    if label[-1] in ":：":
+        return None
+    if run == 1 and not is_row_label(norm(label)):
+        return None
+    return [label, *words[k:]]
+
+
+def _join_wrapped(tokens: list[Token], pending: list[int], label: str) -> str | None:
+    """The label of a row whose printed label was wrapped over the lines before it, or None.
+
+    A narrow table cell wraps a long label: "（二）部分公开（区分处理的，只计这一情" on one line,
+    "形，不计其他情形） 447 7 0 0 0 0 454" on the next.  The row's own label is then not a row label
+    but the end of one, and the lines before it (``pending``: the last lines, each one text cell)
+    complete it.  The shortest completion that names a row wins; those lines' tokens are removed.
+    """
+    label_norm = norm(label)
+    if is_row_label(label_norm) or not _label_tail(label_norm):
+        return None
+    joined = label
+    for back in range(1, min(len(pending), 3) + 1):
+        joined = tokens[pending[-back]].text + joined
+        if is_row_label(norm(joined)):
+            del tokens[pending[-back]:]
+            return joined
+    return None
+
+
 def text_tokens(text: str) -> list[Token]:
     """Tokenise a report flattened to text.
 
-    Each line is split on tabs or ``|`` when it has them; otherwise it is one
-    cell.  Empty fields are kept as blank tokens: in row layouts they mark
-    spanned cells or null cells, and the extractor decides which.  In a
-    one-cell-per-line layout, blank lines beyond the regular separators are
-    empty cells (``_empty_lines``), marked ``empty`` in their position.
+    Each line is split on tabs or ``|`` when it has them; else, when it ends in values printed
+    with spaces, into its label and those values (``_space_fields``); otherwise it is one cell.
+    Empty fields are kept as blank tokens: in row layouts they mark spanned cells or null cells,
+    and the extractor decides which.  In a one-cell-per-line layout, blank lines beyond the
+    regular separators are empty cells (``_empty_lines``), marked ``empty`` in their position.
+    A row label wrapped over lines before its values is joined again (``_join_wrapped``).
     """
     tokens: list[Token] = []
     lines = [line for line in text.splitlines()]
     lines = ["" if "|" in line and _MD_SEPARATOR.match(line) else line for line in lines]
     edges = _pipe_edges(lines)
     empty = _empty_lines(lines)
+    # Indexes in ``tokens`` of the lines just read that were each one text cell (a label's pieces).
+    pending: list[int] = []
     for n, line in enumerate(lines):
         lineno = n + 1
         if n in empty:
             tokens.append(Token("", {"line": lineno, "col": 0, "empty": True}))
+            pending.clear()
             continue
         if "\t" in line:
             parts = line.split("\t")
@@ -166,8 +277,24 @@ def text_tokens(text: str) -> list[Token]:
                 parts = parts[:-1]
         else:
             if not line.strip():
+                pending.clear()
                 continue
-            parts = [line]
+            parts = _space_fields(line) or [line]
+        if len(parts) == 1:
+            token = Token(parts[0].strip(), {"line": lineno, "col": 0})
+            if token.is_text:
+                pending.append(len(tokens))
+            else:
+                pending.clear()
+            tokens.append(token)
+            continue
+        if pending and len(parts) > 1:
+            head = parts[0].strip()
+            if head and not _is_value(head) and all(_is_value(p) or not p.strip() for p in parts[1:]):
+                joined = _join_wrapped(tokens, pending, head)
+                if joined is not None:
+                    parts = [joined, *parts[1:]]
+        pending.clear()
         for col, part in enumerate(parts):
             tokens.append(Token(part.strip(), {"line": lineno, "col": col}))
     return tokens
