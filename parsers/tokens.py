@@ -141,6 +141,10 @@ def _empty_lines(lines: list[str]) -> set[int]:
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|\d{1,3}\s*/\s*\d{1,3})\s*$")
 # A field ending like this may be a value (a number or a printed placeholder): only then is a
 # line without tabs or pipes split on its spaces.
+# No row label ends a sentence; a label with a comma outside brackets is prose, unless several
+# values follow it (the 2021 variant "1.申请人无正当理由逾期不补正，行政机关不再处理…").
+_SENTENCE = re.compile(r"[。；;！？!?]")
+_CLAUSE = re.compile(r"[，,](?![^（(]*[）)])")
 _VALUE_END = frozenset("0123456789０１２３４５６７８９/-—–*\\无空")
 
 
@@ -182,13 +186,36 @@ def is_row_label(label_norm: str) -> bool:
     for c in cores:  # as tables._match_rows: the core, with a few characters of numbering or note
         if label_norm == c or (len(c) > 2 and c in label_norm and len(label_norm) <= len(c) + 8):
             return True
-    return any(label_norm == lab or label_norm.endswith(lab) for lab in review)
+    # Section 四 printed as rows ("结果维持 | 5 | 3 | 2", "行政复议 结果维持 | 5"): its short labels,
+    # with at most a group label before them.
+    return any(label_norm.endswith(lab) and len(label_norm) <= len(lab) + 8 for lab in review)
 
 
 @lru_cache(maxsize=1 << 12)
-def _label_tail(label_norm: str) -> bool:
-    """Is a normalised text the end of a template label (what a wrapped label's last line prints)?"""
-    return bool(label_norm) and any(full.endswith(label_norm) for full in _template_labels()[0])
+def _row_label_fields(label: str) -> tuple[str, ...] | None:
+    """A label printed before a row's values, as its fields: itself when it names a row; a group
+    label and the row label when it prints both ("三、本年度办理结果 （一）予以公开", as pipe and
+    tab layouts print them in two cells); None when it names no row."""
+    if is_row_label(norm(label)):
+        return (label,)
+    words = label.split()
+    for k in range(1, len(words)):
+        tail = " ".join(words[k:])
+        if is_row_label(norm(tail)):
+            return " ".join(words[:k]), tail
+    return None
+
+
+@lru_cache(maxsize=1 << 12)
+def _label_piece(text: str) -> bool:
+    """Is a text made of parts of template labels (a line of labels wrapped in narrow cells)?
+
+    Each space-separated word must be part of a label: a line may hold a group label's piece
+    beside a row label's ("三、本年度办理结果 （一）予以公").
+    """
+    fulls = _template_labels()[0]
+    words = [norm(w) for w in text.split()]
+    return bool(words) and all(any(w in full for full in fulls) for w in words)
 
 
 def _space_fields(line: str) -> list[str] | None:
@@ -197,8 +224,9 @@ def _space_fields(line: str) -> list[str] | None:
     PDF text layers (pdftotext without -layout, copy-paste from a viewer) print a table row as
     ``label v v v``: the trailing run of whitespace-separated values is the row's cells, the text
     before it the label.  A line of values only is a row of cells.  Not split: a run of one value
-    after a text that is not a template row label (prose such as "统计期限自 2024", "P. 9"), a
-    value after ``label：`` (metadata, phone numbers), and a page number line ("- 4 -").
+    after a text that is not a template row label (prose such as "统计期限自 2024", "P. 9") or that
+    holds a clause ("…，其中结果维持 25"), values after a text ending a sentence, values after
+    ``label：`` (metadata, phone numbers), and a page number line ("- 4 -").
     Returns the fields (label first, when there is one) or None to keep the line as one cell.
     """
     stripped = line.rstrip()
@@ -215,32 +243,71 @@ def _space_fields(line: str) -> list[str] | None:
         return None
     if k == 0:
         return None if _PAGE_NUMBER.match(stripped) else words
-    label = " ".join(words[:k])
-    if label[-1] in ":：":
+    label = stripped.rsplit(None, run)[0]  # as printed, inner spaces kept
+    if label[-1] in ":：" or _SENTENCE.search(label) or (run == 1 and _CLAUSE.search(label)):
         return None
-    if run == 1 and not is_row_label(norm(label)):
+    fields = _row_label_fields(label)
+    if fields is None:
+        if run == 1:
+            return None
+        fields = (label,)
+    return [*fields, *words[k:]]
+
+
+def _value_row(parts: list[str]) -> tuple[str, list[str]] | None:
+    """(label, value fields) of a printed row: a text then values (blanks allowed), or values only."""
+    if len(parts) < 2:
         return None
-    return [label, *words[k:]]
+    head = parts[0].strip()
+    if not head:
+        return None
+    values = parts if _is_value(head) else parts[1:]
+    if not all(_is_value(v) or not v.strip() for v in values) or not any(_is_value(v) for v in values):
+        return None
+    return ("" if values is parts else head), values
 
 
-def _join_wrapped(tokens: list[Token], pending: list[int], label: str) -> str | None:
-    """The label of a row whose printed label was wrapped over the lines before it, or None.
+def _join_wrapped(lines: list[tuple[int, list[str]] | None], n: int) -> None:
+    """Join again a row label that a narrow table cell wrapped around the row's values.
 
-    A narrow table cell wraps a long label: "（二）部分公开（区分处理的，只计这一情" on one line,
-    "形，不计其他情形） 447 7 0 0 0 0 454" on the next.  The row's own label is then not a row label
-    but the end of one, and the lines before it (``pending``: the last lines, each one text cell)
-    complete it.  The shortest completion that names a row wins; those lines' tokens are removed.
+    PDF text layers print the lines of a wrapped label before, beside and after the values:
+    "（二）部分公开（区分处理的，只计这一情" over "形，不计其他情形） 447 7 0 0 0 0 454", or
+    "5.要求行政机关确认或重新出" / "1 0 0 0 0 0 1" / "具已获取信息", and a merged group label's pieces
+    ("（六）其" / "他处理") are interleaved with them.  When the text beside the values (or, for a line
+    of values only, the line before it) names no row, the fewest nearby lines that are pieces of a
+    template label (up to 3 before, in order, and up to 3 after) are joined with it where together
+    they name a row.  The row then prints the joined label; the joined lines are dropped.
     """
-    label_norm = norm(label)
-    if is_row_label(label_norm) or not _label_tail(label_norm):
-        return None
-    joined = label
-    for back in range(1, min(len(pending), 3) + 1):
-        joined = tokens[pending[-back]].text + joined
-        if is_row_label(norm(joined)):
-            del tokens[pending[-back]:]
-            return joined
-    return None
+    lineno, parts = lines[n]  # type: ignore[misc]
+    label, values = _value_row(parts)  # type: ignore[misc]
+    if label and (_row_label_fields(label) is not None or not _label_piece(label)):
+        return
+
+    def piece(m: int) -> bool:
+        if not 0 <= m < len(lines) or lines[m] is None:
+            return False
+        fields = lines[m][1]
+        return len(fields) == 1 and not _is_value(fields[0]) and _label_piece(fields[0])
+
+    before: list[int] = []
+    while len(before) < 3 and piece(n - 1 - len(before)):
+        before.insert(0, n - 1 - len(before))
+    if not label and before and _row_label_fields(lines[before[-1]][1][0]) is not None:
+        return  # "label" / "v v v": the label line owns the values that follow it
+    after: list[int] = []
+    while len(after) < 3 and piece(n + 1 + len(after)):
+        after.append(n + 1 + len(after))
+    subsets = [[before[k] for k in range(len(before)) if mask >> k & 1] for mask in range(1 << len(before))]
+    combos = sorted(((pre, after[:a]) for pre in subsets for a in range(len(after) + 1) if pre or a),
+                    key=lambda c: (len(c[0]) + len(c[1]), -sum(c[0])))
+    for pre, post in combos:
+        joined = "".join(lines[m][1][0] for m in pre) + label + "".join(lines[m][1][0] for m in post)
+        fields = _row_label_fields(joined)
+        if fields is not None:
+            for m in (*pre, *post):
+                lines[m] = None
+            lines[n] = (lineno, [*fields, *values])
+            return
 
 
 def text_tokens(text: str) -> list[Token]:
@@ -258,13 +325,12 @@ def text_tokens(text: str) -> list[Token]:
     lines = ["" if "|" in line and _MD_SEPARATOR.match(line) else line for line in lines]
     edges = _pipe_edges(lines)
     empty = _empty_lines(lines)
-    # Indexes in ``tokens`` of the lines just read that were each one text cell (a label's pieces).
-    pending: list[int] = []
+    # Each line's fields (None: nothing printed); empty cells are the lines in ``empty``.
+    rows: list[tuple[int, list[str]] | None] = []
+    wrapped: list[int] = []  # rows of values whose label may be wrapped over the lines around them
     for n, line in enumerate(lines):
-        lineno = n + 1
         if n in empty:
-            tokens.append(Token("", {"line": lineno, "col": 0, "empty": True}))
-            pending.clear()
+            rows.append(None)
             continue
         if "\t" in line:
             parts = line.split("\t")
@@ -277,24 +343,21 @@ def text_tokens(text: str) -> list[Token]:
                 parts = parts[:-1]
         else:
             if not line.strip():
-                pending.clear()
+                rows.append(None)
                 continue
             parts = _space_fields(line) or [line]
-        if len(parts) == 1:
-            token = Token(parts[0].strip(), {"line": lineno, "col": 0})
-            if token.is_text:
-                pending.append(len(tokens))
-            else:
-                pending.clear()
-            tokens.append(token)
+        if len(parts) > 1 and _value_row(parts) is not None:
+            wrapped.append(n)
+        rows.append((n + 1, parts))
+    for n in wrapped:
+        if rows[n] is not None:
+            _join_wrapped(rows, n)
+    for n, row in enumerate(rows):
+        if row is None:
+            if n in empty:
+                tokens.append(Token("", {"line": n + 1, "col": 0, "empty": True}))
             continue
-        if pending and len(parts) > 1:
-            head = parts[0].strip()
-            if head and not _is_value(head) and all(_is_value(p) or not p.strip() for p in parts[1:]):
-                joined = _join_wrapped(tokens, pending, head)
-                if joined is not None:
-                    parts = [joined, *parts[1:]]
-        pending.clear()
+        lineno, parts = row
         for col, part in enumerate(parts):
             tokens.append(Token(part.strip(), {"line": lineno, "col": col}))
     return tokens
