@@ -218,7 +218,8 @@ def _label_piece(text: str) -> bool:
     return bool(words) and all(any(w in full for full in fulls) for w in words)
 
 
-def _space_fields(line: str) -> list[str] | None:
+@lru_cache(maxsize=1 << 14)
+def _space_fields(line: str) -> tuple[str, ...] | None:
     """A line without tabs or pipes split into its cells when it ends in values printed with spaces.
 
     PDF text layers (pdftotext without -layout, copy-paste from a viewer) print a table row as
@@ -228,6 +229,7 @@ def _space_fields(line: str) -> list[str] | None:
     holds a clause ("…，其中结果维持 25"), values after a text ending a sentence, values after
     ``label：`` (metadata, phone numbers), and a page number line ("- 4 -").
     Returns the fields (label first, when there is one) or None to keep the line as one cell.
+    Cached per distinct line.
     """
     stripped = line.rstrip()
     if not stripped or stripped[-1] not in _VALUE_END:
@@ -242,7 +244,7 @@ def _space_fields(line: str) -> list[str] | None:
     if run == 0:
         return None
     if k == 0:
-        return None if _PAGE_NUMBER.match(stripped) else words
+        return None if _PAGE_NUMBER.match(stripped) else tuple(words)
     label = stripped.rsplit(None, run)[0]  # as printed, inner spaces kept
     if label[-1] in ":：" or _SENTENCE.search(label) or (run == 1 and _CLAUSE.search(label)):
         return None
@@ -251,7 +253,7 @@ def _space_fields(line: str) -> list[str] | None:
         if run == 1:
             return None
         fields = (label,)
-    return [*fields, *words[k:]]
+    return (*fields, *words[k:])
 
 
 def _value_row(parts: list[str]) -> tuple[str, list[str]] | None:
@@ -267,7 +269,7 @@ def _value_row(parts: list[str]) -> tuple[str, list[str]] | None:
     return ("" if values is parts else head), values
 
 
-def _join_wrapped(lines: list[tuple[int, list[str]] | None], n: int) -> None:
+def _join_wrapped(lines: list[list[str] | None], n: int) -> bool:
     """Join again a row label that a narrow table cell wrapped around the row's values.
 
     PDF text layers print the lines of a wrapped label before, beside and after the values:
@@ -276,24 +278,24 @@ def _join_wrapped(lines: list[tuple[int, list[str]] | None], n: int) -> None:
     ("（六）其" / "他处理") are interleaved with them.  When the text beside the values (or, for a line
     of values only, the line before it) names no row, the fewest nearby lines that are pieces of a
     template label (up to 3 before, in order, and up to 3 after) are joined with it where together
-    they name a row.  The row then prints the joined label; the joined lines are dropped.
+    they name a row.  The row then prints the joined label; the joined lines are dropped (None).
+    Returns whether a label was joined.
     """
-    lineno, parts = lines[n]  # type: ignore[misc]
-    label, values = _value_row(parts)  # type: ignore[misc]
+    label, values = _value_row(lines[n])  # type: ignore[misc, arg-type]
     if label and (_row_label_fields(label) is not None or not _label_piece(label)):
-        return
+        return False
 
     def piece(m: int) -> bool:
         if not 0 <= m < len(lines) or lines[m] is None:
             return False
-        fields = lines[m][1]
+        fields = lines[m]
         return len(fields) == 1 and not _is_value(fields[0]) and _label_piece(fields[0])
 
     before: list[int] = []
     while len(before) < 3 and piece(n - 1 - len(before)):
         before.insert(0, n - 1 - len(before))
-    if not label and before and _row_label_fields(lines[before[-1]][1][0]) is not None:
-        return  # "label" / "v v v": the label line owns the values that follow it
+    if not label and before and _row_label_fields(lines[before[-1]][0]) is not None:
+        return False  # "label" / "v v v": the label line owns the values that follow it
     after: list[int] = []
     while len(after) < 3 and piece(n + 1 + len(after)):
         after.append(n + 1 + len(after))
@@ -301,13 +303,19 @@ def _join_wrapped(lines: list[tuple[int, list[str]] | None], n: int) -> None:
     combos = sorted(((pre, after[:a]) for pre in subsets for a in range(len(after) + 1) if pre or a),
                     key=lambda c: (len(c[0]) + len(c[1]), -sum(c[0])))
     for pre, post in combos:
-        joined = "".join(lines[m][1][0] for m in pre) + label + "".join(lines[m][1][0] for m in post)
+        joined = "".join(lines[m][0] for m in pre) + label + "".join(lines[m][0] for m in post)
         fields = _row_label_fields(joined)
         if fields is not None:
             for m in (*pre, *post):
                 lines[m] = None
-            lines[n] = (lineno, [*fields, *values])
-            return
+            lines[n] = [*fields, *values]
+            return True
+    return False
+
+
+def _one_field(rows: list[list[str] | None], m: int) -> bool:
+    row = rows[m] if 0 <= m < len(rows) else None
+    return row is not None and len(row) == 1
 
 
 def text_tokens(text: str) -> list[Token]:
@@ -325,11 +333,12 @@ def text_tokens(text: str) -> list[Token]:
     lines = ["" if "|" in line and _MD_SEPARATOR.match(line) else line for line in lines]
     edges = _pipe_edges(lines)
     empty = _empty_lines(lines)
-    # Each line's fields (None: nothing printed); empty cells are the lines in ``empty``.
-    rows: list[tuple[int, list[str]] | None] = []
-    wrapped: list[int] = []  # rows of values whose label may be wrapped over the lines around them
+    rows: list[list[str] | None] = []  # each line's fields; None where nothing is printed
+    several: list[int] = []  # lines of several fields
     for n, line in enumerate(lines):
+        lineno = n + 1
         if n in empty:
+            tokens.append(Token("", {"line": lineno, "col": 0, "empty": True}))
             rows.append(None)
             continue
         if "\t" in line:
@@ -342,22 +351,34 @@ def text_tokens(text: str) -> list[Token]:
             if trail and len(parts) > 1 and parts[-1] == "":
                 parts = parts[:-1]
         else:
-            if not line.strip():
+            stripped = line.rstrip()
+            if not stripped:
                 rows.append(None)
                 continue
-            parts = _space_fields(line) or [line]
-        if len(parts) > 1 and _value_row(parts) is not None:
-            wrapped.append(n)
-        rows.append((n + 1, parts))
-    for n in wrapped:
-        if rows[n] is not None:
-            _join_wrapped(rows, n)
-    for n, row in enumerate(rows):
-        if row is None:
-            if n in empty:
-                tokens.append(Token("", {"line": n + 1, "col": 0, "empty": True}))
-            continue
-        lineno, parts = row
+            parts = [line]
+            if stripped[-1] in _VALUE_END and (" " in stripped or "\u3000" in stripped or "\xa0" in stripped):
+                fields = _space_fields(stripped)  # cached per distinct line
+                if fields:
+                    parts = list(fields)
+        rows.append(parts)
+        if len(parts) > 1:
+            several.append(n)
         for col, part in enumerate(parts):
             tokens.append(Token(part.strip(), {"line": lineno, "col": col}))
+
+    joined = False
+    for n in several:  # a row of values beside a line of one field: its label may be wrapped there
+        parts = rows[n]
+        if parts is not None and (_one_field(rows, n - 1) or _one_field(rows, n + 1)) \
+                and _value_row(parts) is not None:
+            joined = _join_wrapped(rows, n) or joined
+    if joined:  # rare (PDF text layers): the tokens again, from the joined rows
+        tokens = []
+        for n, parts in enumerate(rows):
+            if parts is None:
+                if n in empty:
+                    tokens.append(Token("", {"line": n + 1, "col": 0, "empty": True}))
+                continue
+            for col, part in enumerate(parts):
+                tokens.append(Token(part.strip(), {"line": n + 1, "col": col}))
     return tokens
