@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from . import schema
 from .normalize import Value, norm, parse_value
 
 
@@ -136,24 +137,209 @@ def _empty_lines(lines: list[str]) -> set[int]:
     return out
 
 
+# A page number printed as a line of its own ("- 4 -", "— 4 —", "4 / 6"): its fields read as values.
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|\d{1,3}\s*/\s*\d{1,3})\s*$")
+# A field ending like this may be a value (a number or a printed placeholder): only then is a
+# line without tabs or pipes split on its spaces.
+# No row label ends a sentence; a label with a comma outside brackets is prose, unless several
+# values follow it (the 2021 variant "1.申请人无正当理由逾期不补正，行政机关不再处理…").
+_SENTENCE = re.compile(r"[。；;！？!?]")
+_CLAUSE = re.compile(r"[，,](?![^（(]*[）)])")
+_VALUE_END = frozenset("0123456789０１２３４５６７８９/-—–*\\无空")
+
+
+def _is_value(field: str) -> bool:
+    return _analyse(field)[3]
+
+
+@lru_cache(maxsize=1)
+def _template_labels() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    """What the tokenizer needs to know of the templates' row labels (report_format.json).
+
+    (full normalised labels of sections 二 and 三, group labels included: a wrapped label's
+    pieces are pieces of these; cores of section 二's row labels; normalised section 四 outcome
+    and group labels).
+    """
+    full: dict[str, None] = {}
+    cores: dict[str, None] = {}
+    for version in ("2021", "2019"):
+        tables = schema.schema()["templates"][version]["tables"]
+        for row in tables["applications"]["rows"]:
+            full.update((norm(x), None) for x in (row["label"], *row.get("variants", [])))
+        for item in tables["proactive_disclosure"]["items"]:
+            for row in item["rows"]:
+                full.update((norm(x), None) for x in (row["label"], *row.get("variants", [])))
+                cores.update((schema.core(x), None) for x in (row["label"], *row.get("variants", [])))
+    review = tuple(dict.fromkeys(lab for labs in (*schema.review_outcome_labels(), *schema.review_groups())
+                                 for lab in labs))
+    return tuple(full), frozenset(cores), review
+
+
+@lru_cache(maxsize=1 << 12)
+def is_row_label(label_norm: str) -> bool:
+    """Does a normalised text name a data row of section 二, 三 or 四 (as the extractor matches them)?"""
+    if not label_norm:
+        return False
+    if schema.application_hits("2021", label_norm) or schema.application_hits("2019", label_norm):
+        return True
+    _full, cores, review = _template_labels()
+    for c in cores:  # as tables._match_rows: the core, with a few characters of numbering or note
+        if label_norm == c or (len(c) > 2 and c in label_norm and len(label_norm) <= len(c) + 8):
+            return True
+    # Section 四 printed as rows ("结果维持 | 5 | 3 | 2", "行政复议 结果维持 | 5"): its short labels,
+    # with at most a group label before them.
+    return any(label_norm.endswith(lab) and len(label_norm) <= len(lab) + 8 for lab in review)
+
+
+@lru_cache(maxsize=1 << 12)
+def _row_label_fields(label: str) -> tuple[str, ...] | None:
+    """A label printed before a row's values, as its fields: itself when it names a row; a group
+    label and the row label when it prints both ("三、本年度办理结果 （一）予以公开", as pipe and
+    tab layouts print them in two cells); None when it names no row."""
+    if is_row_label(norm(label)):
+        return (label,)
+    words = label.split()
+    for k in range(1, len(words)):
+        tail = " ".join(words[k:])
+        if is_row_label(norm(tail)):
+            return " ".join(words[:k]), tail
+    return None
+
+
+@lru_cache(maxsize=1 << 12)
+def _label_piece(text: str) -> bool:
+    """Is a text made of parts of template labels (a line of labels wrapped in narrow cells)?
+
+    Each space-separated word must be part of a label: a line may hold a group label's piece
+    beside a row label's ("三、本年度办理结果 （一）予以公").
+    """
+    fulls = _template_labels()[0]
+    words = [norm(w) for w in text.split()]
+    return bool(words) and all(any(w in full for full in fulls) for w in words)
+
+
+@lru_cache(maxsize=1 << 14)
+def _space_fields(line: str) -> tuple[str, ...] | None:
+    """A line without tabs or pipes split into its cells when it ends in values printed with spaces.
+
+    PDF text layers (pdftotext without -layout, copy-paste from a viewer) print a table row as
+    ``label v v v``: the trailing run of whitespace-separated values is the row's cells, the text
+    before it the label.  A line of values only is a row of cells.  Not split: a run of one value
+    after a text that is not a template row label (prose such as "统计期限自 2024", "P. 9") or that
+    holds a clause ("…，其中结果维持 25"), values after a text ending a sentence, values after
+    ``label：`` (metadata, phone numbers), and a page number line ("- 4 -").
+    Returns the fields (label first, when there is one) or None to keep the line as one cell.
+    Cached per distinct line.
+    """
+    stripped = line.rstrip()
+    if not stripped or stripped[-1] not in _VALUE_END:
+        return None
+    words = stripped.split()
+    if len(words) < 2:
+        return None
+    k = len(words)
+    while k > 0 and _is_value(words[k - 1]):
+        k -= 1
+    run = len(words) - k
+    if run == 0:
+        return None
+    if k == 0:
+        return None if _PAGE_NUMBER.match(stripped) else tuple(words)
+    label = stripped.rsplit(None, run)[0]  # as printed, inner spaces kept
+    if label[-1] in ":：" or _SENTENCE.search(label) or (run == 1 and _CLAUSE.search(label)):
+        return None
+    fields = _row_label_fields(label)
+    if fields is None:
+        if run == 1:
+            return None
+        fields = (label,)
+    return (*fields, *words[k:])
+
+
+def _value_row(parts: list[str]) -> tuple[str, list[str]] | None:
+    """(label, value fields) of a printed row: a text then values (blanks allowed), or values only."""
+    if len(parts) < 2:
+        return None
+    head = parts[0].strip()
+    if not head:
+        return None
+    values = parts if _is_value(head) else parts[1:]
+    if not all(_is_value(v) or not v.strip() for v in values) or not any(_is_value(v) for v in values):
+        return None
+    return ("" if values is parts else head), values
+
+
+def _join_wrapped(lines: list[list[str] | None], n: int) -> bool:
+    """Join again a row label that a narrow table cell wrapped around the row's values.
+
+    PDF text layers print the lines of a wrapped label before, beside and after the values:
+    "（二）部分公开（区分处理的，只计这一情" over "形，不计其他情形） 447 7 0 0 0 0 454", or
+    "5.要求行政机关确认或重新出" / "1 0 0 0 0 0 1" / "具已获取信息", and a merged group label's pieces
+    ("（六）其" / "他处理") are interleaved with them.  When the text beside the values (or, for a line
+    of values only, the line before it) names no row, the fewest nearby lines that are pieces of a
+    template label (up to 3 before, in order, and up to 3 after) are joined with it where together
+    they name a row.  The row then prints the joined label; the joined lines are dropped (None).
+    Returns whether a label was joined.
+    """
+    label, values = _value_row(lines[n])  # type: ignore[misc, arg-type]
+    if label and (_row_label_fields(label) is not None or not _label_piece(label)):
+        return False
+
+    def piece(m: int) -> bool:
+        if not 0 <= m < len(lines) or lines[m] is None:
+            return False
+        fields = lines[m]
+        return len(fields) == 1 and not _is_value(fields[0]) and _label_piece(fields[0])
+
+    before: list[int] = []
+    while len(before) < 3 and piece(n - 1 - len(before)):
+        before.insert(0, n - 1 - len(before))
+    if not label and before and _row_label_fields(lines[before[-1]][0]) is not None:
+        return False  # "label" / "v v v": the label line owns the values that follow it
+    after: list[int] = []
+    while len(after) < 3 and piece(n + 1 + len(after)):
+        after.append(n + 1 + len(after))
+    subsets = [[before[k] for k in range(len(before)) if mask >> k & 1] for mask in range(1 << len(before))]
+    combos = sorted(((pre, after[:a]) for pre in subsets for a in range(len(after) + 1) if pre or a),
+                    key=lambda c: (len(c[0]) + len(c[1]), -sum(c[0])))
+    for pre, post in combos:
+        joined = "".join(lines[m][0] for m in pre) + label + "".join(lines[m][0] for m in post)
+        fields = _row_label_fields(joined)
+        if fields is not None:
+            for m in (*pre, *post):
+                lines[m] = None
+            lines[n] = [*fields, *values]
+            return True
+    return False
+
+
+def _one_field(rows: list[list[str] | None], m: int) -> bool:
+    row = rows[m] if 0 <= m < len(rows) else None
+    return row is not None and len(row) == 1
+
+
 def text_tokens(text: str) -> list[Token]:
     """Tokenise a report flattened to text.
 
-    Each line is split on tabs or ``|`` when it has them; otherwise it is one
-    cell.  Empty fields are kept as blank tokens: in row layouts they mark
-    spanned cells or null cells, and the extractor decides which.  In a
-    one-cell-per-line layout, blank lines beyond the regular separators are
-    empty cells (``_empty_lines``), marked ``empty`` in their position.
+    Each line is split on tabs or ``|`` when it has them; else, when it ends in values printed
+    with spaces, into its label and those values (``_space_fields``); otherwise it is one cell.
+    Empty fields are kept as blank tokens: in row layouts they mark spanned cells or null cells,
+    and the extractor decides which.  In a one-cell-per-line layout, blank lines beyond the
+    regular separators are empty cells (``_empty_lines``), marked ``empty`` in their position.
+    A row label wrapped over lines before its values is joined again (``_join_wrapped``).
     """
     tokens: list[Token] = []
     lines = [line for line in text.splitlines()]
     lines = ["" if "|" in line and _MD_SEPARATOR.match(line) else line for line in lines]
     edges = _pipe_edges(lines)
     empty = _empty_lines(lines)
+    rows: list[list[str] | None] = []  # each line's fields; None where nothing is printed
+    several: list[int] = []  # lines of several fields
     for n, line in enumerate(lines):
         lineno = n + 1
         if n in empty:
             tokens.append(Token("", {"line": lineno, "col": 0, "empty": True}))
+            rows.append(None)
             continue
         if "\t" in line:
             parts = line.split("\t")
@@ -165,9 +351,34 @@ def text_tokens(text: str) -> list[Token]:
             if trail and len(parts) > 1 and parts[-1] == "":
                 parts = parts[:-1]
         else:
-            if not line.strip():
+            stripped = line.rstrip()
+            if not stripped:
+                rows.append(None)
                 continue
             parts = [line]
+            if stripped[-1] in _VALUE_END and (" " in stripped or "\u3000" in stripped or "\xa0" in stripped):
+                fields = _space_fields(stripped)  # cached per distinct line
+                if fields:
+                    parts = list(fields)
+        rows.append(parts)
+        if len(parts) > 1:
+            several.append(n)
         for col, part in enumerate(parts):
             tokens.append(Token(part.strip(), {"line": lineno, "col": col}))
+
+    joined = False
+    for n in several:  # a row of values beside a line of one field: its label may be wrapped there
+        parts = rows[n]
+        if parts is not None and (_one_field(rows, n - 1) or _one_field(rows, n + 1)) \
+                and _value_row(parts) is not None:
+            joined = _join_wrapped(rows, n) or joined
+    if joined:  # rare (PDF text layers): the tokens again, from the joined rows
+        tokens = []
+        for n, parts in enumerate(rows):
+            if parts is None:
+                if n in empty:
+                    tokens.append(Token("", {"line": n + 1, "col": 0, "empty": True}))
+                continue
+            for col, part in enumerate(parts):
+                tokens.append(Token(part.strip(), {"line": n + 1, "col": col}))
     return tokens

@@ -34,11 +34,13 @@ from lxml import etree
 from . import render
 from .render import Table, place
 
-TEXT_VARIANTS = ("pipe", "tab", "markdown", "cell_lines", "cell_lines_empty", "paragraph_cells", "lone_pipe")
+TEXT_VARIANTS = ("pipe", "tab", "markdown", "cell_lines", "cell_lines_empty", "paragraph_cells", "lone_pipe",
+                 "spaces")
 HTML_VARIANTS = (*render.STYLES, "nested", "nbsp", "split_labels", "split_header", "stray_cells",
                  "traditional", "fullwidth_digits", "placeholders", "no_captions", "one_table",
                  "review_by_group", "review_by_outcome")
 PLACEHOLDER = "/"
+SPACES_WRAP = 16  # characters of a row label per line in the "spaces" text layout (a narrow PDF cell)
 
 # Simplified → traditional for characters of the template labels (a small map, the inverse of what
 # the parser folds back); enough to make a traditional-script copy of a report's tables.
@@ -142,6 +144,15 @@ def render_text(report: dict, variant: str = "pipe", meta: dict[str, str] | None
                     lines.append(_null(c.text, c.kind))
                     if variant == "cell_lines":
                         lines.append("")
+        elif variant == "spaces":  # a PDF text layer: "label v v v", long labels wrapped before the values
+            for row in block:
+                labels = " ".join(c.text for c in row if c.kind != "value" and c.text)
+                values = [_null(c.text, c.kind) for c in row if c.kind == "value"]
+                if values and len(labels) > SPACES_WRAP:
+                    cut = len(labels) - (len(labels) - 1) % SPACES_WRAP - 1
+                    lines += [labels[k : k + SPACES_WRAP] for k in range(0, cut, SPACES_WRAP)]
+                    labels = labels[cut:]
+                lines.append(" ".join([labels, *values]).strip())
         else:  # lone_pipe: "| label", then each further cell followed by a line holding only "|"
             for row in block:
                 first, *rest = row
