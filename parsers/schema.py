@@ -88,12 +88,20 @@ def application_hits(version: str, token_norm: str) -> tuple[tuple[int, int, boo
     Cached per distinct cell text: the same labels recur in every report, and each is otherwise
     tried against every row of the template.
     """
-    rows = application_rows(version)[0]
+    rows, groups = application_rows(version)
     hits = []
     for idx, r in enumerate(rows):
         pos = r.matches(token_norm)
         if pos >= 0:
             hits.append((idx, pos, r.short))
+    if not hits:
+        # A group label and a short row label merged in one cell: "三、本年度办理结果（一）予以公开".
+        bare = strip_ordinal(token_norm)
+        for g in groups:
+            if bare.startswith(g) and len(bare) > len(g):
+                rest = bare[len(g):]
+                offset = len(token_norm) - len(rest)
+                return tuple((i, p + offset, short) for i, p, short in application_hits(version, rest))
     return tuple(hits)
 
 
