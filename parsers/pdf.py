@@ -12,7 +12,7 @@ import io
 import logging
 import re
 
-from .tokens import Token
+from .tokens import Token, text_tokens
 
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*/\s*(?:共\s*)?\d{1,3}\s*页?)?[-—–\s]*$")
 MAX_PAGES = 300
@@ -34,6 +34,24 @@ def pdf_tokens(data: bytes) -> tuple[list[Token], dict, list[int]]:
     tokens: list[Token] = []
     images: list[int] = []
     table_index = 0
+    lines: list[tuple[int, float, str]] = []  # (page, y, text) of the text lines since the last table
+    numbered = 0
+
+    def flush() -> None:
+        """The text lines read as a text layout: a table without ruling prints its rows as
+        "label v v v" lines, and wraps long labels over lines around the values."""
+        nonlocal numbered
+        if not lines:
+            return
+        for t in text_tokens("\n".join(text for _, _, text in lines)):
+            pageno, y, _ = lines[t.where["line"] - 1]
+            where = {"page": pageno, "y": y, "line": numbered + t.where["line"], "col": t.where["col"]}
+            if t.where.get("empty"):
+                continue
+            tokens.append(Token(t.text, where))
+        numbered += len(lines)
+        lines.clear()
+
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         info = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, str | bytes | int)}
         for pageno, page in enumerate(pdf.pages[:MAX_PAGES], start=1):
@@ -55,8 +73,9 @@ def pdf_tokens(data: bytes) -> tuple[list[Token], dict, list[int]]:
             items.sort(key=lambda it: (it[0], it[1]))
             for top, kind, obj in items:
                 if kind == 0:
-                    tokens.append(Token(obj, {"page": pageno, "y": round(top, 1)}))
+                    lines.append((pageno, round(top, 1), obj))
                     continue
+                flush()
                 if kind == 2:
                     images.append(len(tokens))
                     continue
@@ -67,4 +86,5 @@ def pdf_tokens(data: bytes) -> tuple[list[Token], dict, list[int]]:
                         where = {"page": pageno, "table": table_index, "row": r, "col": c}
                         tokens.append(Token(cell.strip(), where, in_table=True))
                 table_index += 1
+    flush()
     return tokens, info, images

@@ -165,6 +165,9 @@ def fill(report: dict, tokens: list[Token], page_title: str | None, images: list
             report[key] = out.values.get(key, {})
             if key not in spans:
                 report["errors"].append(f"section {key} not found")
+        for key in ("applications", "review_litigation"):
+            if key in spans and not any(v is not None for k, v in out.cells.items() if k.startswith(key + ".")):
+                report["warnings"].append(f"{key}: its labels were found but not one value")
         if not found:
             report["status"] = "error"
             report["errors"].append("standard tables found but no values could be read")

@@ -123,3 +123,17 @@ def test_pictures_in_a_pdf_report(pictures):
     assert ("image(s)" in report["errors"][0]) == bool(pictures)
     if pictures:
         assert f"{pictures} image(s)" in report["errors"][0]
+
+
+def test_a_table_whose_labels_are_found_but_no_value_says_so():
+    from conftest import FIXTURES
+
+    page = (FIXTURES / "html" / "15_missing_captions_2021.html").read_text("utf-8")
+    start = page.index("<table", page.index("收到和处理政府信息公开申请情况"))
+    end = page.index("</table>", start)
+    import re
+
+    blanked = page[:start] + re.sub(r"<td>\d+</td>", "<td></td>", page[start:end]) + page[end:]
+    report = parse_bytes(blanked.encode(), filename="r.html")
+    assert all(v is None for row in report["applications"].values() for v in row.values())
+    assert "applications: its labels were found but not one value" in report["warnings"]

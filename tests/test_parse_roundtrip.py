@@ -23,7 +23,7 @@ from parsers import parse_bytes
 SECTIONS = ("proactive_disclosure", "applications", "review_litigation")
 TEXTS = ("overview", "problems_improvements", "other_matters")
 FAST = [("text", v) for v in formats.TEXT_VARIANTS] + [("html", v) for v in formats.HTML_VARIANTS]
-SLOW = [("docx", "word"), ("pdf", "ruled")]
+SLOW = [("docx", "word"), ("pdf", "ruled"), ("pdf", "unruled")]
 
 
 def blank_cells(report: dict, rng: random.Random, count: int) -> dict:

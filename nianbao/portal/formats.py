@@ -321,8 +321,16 @@ _FONT = "STSong-Light"
 _VERTICAL = ("申请人情况", "三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理")
 
 
-def render_pdf(report: dict, meta: dict[str, str] | None = None) -> bytes:
-    """A4 PDF; group labels of section 三 are printed one character per line, as in narrow Word columns."""
+PDF_VARIANTS = ("ruled", "unruled")
+
+
+def render_pdf(report: dict, meta: dict[str, str] | None = None, variant: str = "ruled") -> bytes:
+    """A4 PDF; group labels of section 三 are printed one character per line, as in narrow Word columns.
+
+    ``unruled``: the tables drawn without lines, as WPS and some converters export them, so that the
+    text layer is all a reader gets (rows as "label v v v", long labels wrapped around the values);
+    an empty cell would vanish there, so nulls print the placeholder "/".
+    """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -351,14 +359,17 @@ def render_pdf(report: dict, meta: dict[str, str] | None = None) -> bytes:
                 text = cell.text
                 if text in _VERTICAL and cell.rowspan > 2:
                     text = "\n".join(text)
+                if variant == "unruled" and cell.kind == "value" and not text:
+                    text = PLACEHOLDER
                 grid[r][c] = text if cell.kind == "value" else Paragraph(escape(text).replace("\n", "<br/>"),
                                                                         cell_style)
                 if cell.rowspan > 1 or cell.colspan > 1:
                     spans.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
         usable = A4[0] - 72
         widths = _column_widths(block, width, usable)
+        lines = [("GRID", (0, 0), (-1, -1), 0.5, "black")] if variant == "ruled" else []
         table = RLTable(grid, colWidths=widths, style=TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), _FONT),
+            *lines, ("FONTNAME", (0, 0), (-1, -1), _FONT),
             ("FONTSIZE", (0, 0), (-1, -1), 7), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *spans]))
         flow += [table, Spacer(1, 6)]
     doc.build(flow)
@@ -379,7 +390,7 @@ def _column_widths(table: Table, width: int, usable: float) -> list[float]:
 RENDERERS: dict[str, Callable[..., str | bytes]] = {
     "text": render_text, "html": render_html,
     "docx": lambda report, variant="word", meta=None: render_docx(report, meta),
-    "pdf": lambda report, variant="ruled", meta=None: render_pdf(report, meta),
+    "pdf": lambda report, variant="ruled", meta=None: render_pdf(report, meta, variant),
 }
 EXTENSIONS = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
 
