@@ -29,6 +29,8 @@ from parsers import page_metadata
 
 REPORT_PRIORITY = 10
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+# A file extension anywhere in a link (its path, or a viewer's ?file=): a cheap test before resolving it.
+_FILE_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|zip|rar)\b|%2e(?:pdf|docx?)", re.I)
 # A report's file shown in the page itself: <iframe src=viewer.html?file=…>, <embed src>, <object data>.
 _EMBED = re.compile(r"""<(?:iframe|embed|object)\b[^>]*?\b(?:src|data)\s*=\s*["']?([^"'\s>]+)""", re.I)
 _HASH_ROUTE = re.compile(r"^(?:\d+|[/!].+)$")  # index#2811, #/list/12, #!/ndbg
@@ -216,6 +218,8 @@ class PortalSpider(scrapy.Spider):
             # A regex over the markup, not a selector: building a second tree per page costs more
             # than everything else the spider does with it.
             for href in _HREF.findall(response.text) + _EMBED.findall(response.text):
+                if not _FILE_EXT.search(href):  # most links name no file: skip resolving them
+                    continue
                 url = unwrap_viewer(urljoin(response.url, html.unescape(href.strip())))
                 if is_attachment(url) and url not in attachments:
                     attachments.append(url)
