@@ -23,14 +23,18 @@ SECTION_KEYS = ("overview", "proactive_disclosure", "applications", "review_liti
 # that a sentence such as "我局工作中存在问题" is not a heading.
 _NUM = r"(?:[一二三四五六七八九十\d]{1,2}[、.]|\([一二三四五六七八九十\d]{1,2}\))"
 _PHRASES = {
-    "overview": r"(?:概述|总体情况)",
-    "proactive_disclosure": r"主动公开(?:政府)?信息(?:的)?情况",
+    "overview": r"(?:概述|总体情况|概况|基本情况)",
+    "proactive_disclosure": r"主动公开(?:政府)?(?:信息)?(?:工作)?(?:的)?情况",
     "applications": r"收到和处理(?:政府)?信息公开申请(?:的)?情况",
     "review_litigation": r"行政复议[^，。；]{0,4}?行政诉讼(?:的)?情况",
     "problems_improvements": r"(?:存在的?(?:主要)?问题|主要问题及改进)",
     "other_matters": r"其他需要?报告的?事项",
 }
 _HEADINGS = {key: re.compile(rf"^(?:{_NUM}[^，。；：:]{{0,14}}?|{_NUM}?){phrase}") for key, phrase in _PHRASES.items()}
+# The overview opens the report: "一、工作概况", "一、本年度政府信息公开工作的基本情况", but a "（三）基本情况"
+# further down is a subsection of another section.
+_FIRST = r"(?:一[、.]|\(一\)|1[、.])"
+_HEADINGS["overview"] = re.compile(rf"^(?:{_FIRST}[^，。；：:]{{0,14}}?)?{_PHRASES['overview']}")
 _ANCHORS = {
     "proactive_disclosure": re.compile(r"第二十条第"),
     "applications": re.compile(r"勾稽关系|申请人情况|本年新收政府信息公开申请"),
@@ -63,8 +67,9 @@ def numbering(norm_text: str) -> str | None:
 def locate(tokens: list[Token]) -> dict[str, int]:
     """Index of the first token of each section found, in document order.
 
-    The six sections are numbered alike.  Once one is found numbered "一、", a line numbered
+    Once a section is found numbered "一、" (the national template's numbering), a line numbered
     otherwise is a subsection ("（四）申请行政复议和提起行政诉讼情况" inside 一、总体情况), not a section.
+    Other numberings lock nothing: a report may open with "1. 总体情况" and go on with "二、…".
     """
     found: dict[str, int] = {}
     start = 0
@@ -77,7 +82,8 @@ def locate(tokens: list[Token]) -> dict[str, int]:
                 own = numbering(t.norm)
                 if style is not None and own is not None and own != style:
                     continue
-                style = style or own
+                if style is None and own == "、":
+                    style = own
                 found[key] = i
                 start = i + 1
                 break

@@ -17,6 +17,10 @@ def section_of(line: str) -> list[str]:
     ("一、总体情况", "overview"),
     ("一、概述", "overview"),
     ("一、主要工作概述", "overview"),
+    ("一、工作概况", "overview"),
+    ("一、工作基本情况", "overview"),
+    ("一、本年度政府信息公开工作的基本情况", "overview"),
+    ("二、主动公开情况", "proactive_disclosure"),
     ("二、主动公开政府信息情况", "proactive_disclosure"),
     ("（二）主动公开政府信息情况", "proactive_disclosure"),
     ("三、收到和处理政府信息公开申请情况", "applications"),
@@ -42,6 +46,7 @@ def test_real_headings(line, key):
     "2019年，我局未发生行政复议、行政诉讼情况",
     "一是主动公开政府信息情况良好",
     "四、结转下年度继续办理",                        # a row of table 三
+    "（三）基本情况",                                # "基本情况" opens the report only as its first section
 ])
 def test_lines_that_are_not_headings(line):
     assert section_of(line) == []
@@ -65,3 +70,11 @@ def test_sections_numbered_in_brackets():
     lines = ["（一）总体情况", "正文", "（二）主动公开政府信息情况", "（三）收到和处理政府信息公开申请情况"]
     tokens = [Token(line, {"block": n}) for n, line in enumerate(lines)]
     assert list(sections.locate(tokens)) == ["overview", "proactive_disclosure", "applications"]
+
+
+def test_a_first_heading_numbered_1_does_not_hide_the_others():
+    lines = ["1. 总体情况", "正文", "二、主动公开政府信息情况", "第二十条第（一）项", "五、存在的主要问题及改进情况", "问题",
+             "六、其他需要报告的事项", "无。"]
+    tokens = [Token(line, {"block": n}) for n, line in enumerate(lines)]
+    assert list(sections.locate(tokens)) == ["overview", "proactive_disclosure", "problems_improvements",
+                                             "other_matters"]
