@@ -82,7 +82,8 @@ def clean(text: str | None) -> str:
 # Printed placeholders meaning "nothing reported": they are null, never 0.
 PLACEHOLDERS = frozenset({"", "/", "-", "--", "—", "——", "–", "无", "空", "暂无", "*", "\\", "—/—", "/-", "-/"})
 
-_NUMBER = re.compile(r"^([+-]?)(\d+(?:,\d{3})*(?:\.\d+)?)(万元|元|件|项|个|条|次|宗|%)?$")
+# A number, with its unit as printed after it, bare or in brackets ("3件", "3(件)": NFKC makes （） ASCII).
+_NUMBER = re.compile(r"^([+-]?)(\d+(?:,\d{3})*(?:\.\d+)?)(?:(万元|元|件|项|个|条|次|宗|%)|\((万元|元|件|项|个|条|次|宗)\))?$")
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def _parse_value(text: str) -> Value | None:
         return None
     if m.group(1) == "-":
         number = -number
-    return Value(number, m.group(3), signed=bool(m.group(1)))
+    return Value(number, m.group(3) or m.group(4), signed=bool(m.group(1)))
 
 
 def to_json_number(d: Decimal | None) -> int | float | None:

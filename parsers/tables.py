@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from . import schema
 from .normalize import Value, to_json_number
-from .tokens import Token
+from .tokens import Token, is_row_label
 
 WAN = Decimal(10000)
 
@@ -90,7 +90,9 @@ def row_values(tokens: list[Token], i: int, end: int, ncols: int,
     j = i + 1
     if grid is not None:
         row: list[Token] = []
-        while j < end and tokens[j].grid == grid and not tokens[j].is_text:
+        # The row's cells up to its end: a text cell ("?0", a note) is a null in its place; only
+        # another row label (two rows printed on one line) ends the row early.
+        while j < end and tokens[j].grid == grid and not (tokens[j].is_text and is_row_label(tokens[j].norm)):
             row.append(tokens[j])
             j += 1
         if any(t.is_value for t in row) or (row and label.in_table):
@@ -163,7 +165,10 @@ class ValueColumns:
 
 
 def fit(cells: list[Cell], ncols: int, what: str, warnings: list[str], total_check=None) -> list[Cell]:
-    """Make a row exactly ``ncols`` wide, saying what was done."""
+    """Make a row exactly ``ncols`` wide, saying what was done (and which cells print no number)."""
+    for c in cells:
+        if c.token is not None and c.token.is_text:
+            warnings.append(f"{what}: a cell prints {c.token.text[:20]!r}, not a number; read as null")
     # Blank grid cells at the edges are padding before they are values.
     while len(cells) > ncols and cells and cells[-1].token is not None and cells[-1].token.is_blank:
         cells = cells[:-1]
