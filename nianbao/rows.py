@@ -120,7 +120,9 @@ def review_rows(report_id: str, report: dict) -> list[dict]:
 def disclosure_rows(report_id: str, report: dict) -> list[dict]:
     """Long format (one row per cell): the two templates' section 二 tables differ in shape."""
     out = []
-    lab = labels(report["template_version"])
+    version = report["template_version"]
+    # An item printed in the other template's form (fee_amount on a 2019 page) takes that one's labels.
+    lab = {**labels("2019" if version == "2021" else "2021"), **labels(version)}
     for item, rows in (report.get("proactive_disclosure") or {}).items():
         for row, cols in rows.items():
             for col, value in cols.items():

@@ -125,8 +125,10 @@ def _equation(rule: _Rule, cells: Mapping[str, object]) -> dict:
 
 @cache
 def _amount_columns(version: str) -> frozenset[str]:
-    return frozenset(c.key for it in schema.disclosure_items(version).values() for c in it.columns
-                     if c.type == "decimal")
+    """Money columns (万元, may have decimals): of both templates, since an item may be printed in
+    the other template's form (fee_amount on a 2019-template page)."""
+    return frozenset(c.key for v in ("2019", "2021") for it in schema.disclosure_items(v).values()
+                     for c in it.columns if c.type == "decimal")
 
 
 def _column(path: str) -> str:

@@ -315,13 +315,27 @@ def _header_texts(header: list[Token]) -> list[str]:
     return [x.replace("信息内容", "", 1) for x in texts]
 
 
-def _item_columns(item: schema.Item, header: list[Token], warnings: list[str]) -> list[tuple[schema.Column, str]]:
-    """The item's value columns in printed order; template order (reported) unless the header names them all."""
-    wanted = {c.key for c in item.columns}
-    for text in _header_texts(header) if header else [""]:
-        columns = [(c, h) for c, h in _header_columns(text, item.key) if c.key in wanted]
-        if sorted(c.key for c, _ in columns) == sorted(wanted):
-            return columns
+def _item_columns(item: schema.Item, header: list[Token], warnings: list[str],
+                  version: str = "2021") -> list[tuple[schema.Column, str]]:
+    """The item's value columns in printed order; template order (reported) unless the header names them all.
+
+    A page may print an item in the other template's form (portals that updated only part of
+    their template: 2019's 本年新制作数量 beside 2021's 本年处理决定数量): when the header names all
+    of the other template's columns for the item, those are the columns (and this is reported).
+    """
+    texts = _header_texts(header) if header else [""]
+    other = schema.disclosure_items("2019" if version == "2021" else "2021").get(item.key)
+    for candidate in (item, other):
+        if candidate is None or (candidate is other and not header):
+            continue
+        wanted = {c.key for c in candidate.columns}
+        columns_by_key = {c.key: c for c in candidate.columns}
+        for text in texts:
+            columns = [(columns_by_key[c.key], h) for c, h in _header_columns(text, item.key) if c.key in wanted]
+            if sorted(c.key for c, _ in columns) == sorted(wanted):
+                if candidate is other:
+                    warnings.append(f"proactive_disclosure.{item.key}: printed in the other template's form")
+                return columns
     warnings.append(f"proactive_disclosure.{item.key}: header not recognised; template column order used")
     return [(c, c.labels[-1]) for c in item.columns]
 
@@ -378,7 +392,7 @@ def proactive_disclosure(tokens: list[Token], span: tuple[int, int], version: st
         if owner is not item:  # the caption row is missing: the row label says which item this is
             item, columns = owner, None
         if columns is None:
-            columns = _item_columns(item, header, out.warnings)
+            columns = _item_columns(item, header, out.warnings, version)
         cells, j = row_values(tokens, i, end, len(columns))
         cells = fit(cells, len(columns), f"proactive_disclosure.{item.key}.{row.key}", out.warnings)
         for (col, head), cell in zip(columns, cells, strict=True):
