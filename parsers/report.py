@@ -35,8 +35,12 @@ def arabic_years(text: str) -> str:
 # A title's trailing note is not part of the body's name: "…年度报告（图片版）", "…年报(修订)".
 _TITLE_NOTE = re.compile(r"\s*[（(][^（()）]{1,8}[)）]\s*$")
 _REPORT_NAME = re.compile(
-    r"(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?(?:的)?(?:政府)?(?:信息公开|政务公开)?(?:工作)?(?:年度)?(?:报告|年报)$"
+    r"(?:关于)?(?:(?:19|20)\d{2}\s*(?:年度?)?)?(?:的)?(?:政府)?(?:信息公开|政务公开)?(?:工作)?(?:年度)?(?:报告|年报)$"
 )
+# What is not the report's own heading: a notice publishing it ("…年度报告的通知"), and a flipbook's
+# page caption before it ("Page 8 - …").
+_NOTICE = re.compile(r"(?:的)?(?:通知|公告|批复|函)$")
+_PAGE_CAPTION = re.compile(r"^(?:Page|P\.?)\s*\d+\s*[-—–:]\s*", re.I)
 _PUBLISHERS = ("发布机构", "发文机关", "发布单位", "公开主体")
 _TITLES = ("信息名称", "名称", "标题", "文件名称")
 
@@ -225,14 +229,14 @@ def find_title(head: list[Token], meta: dict, page_title: str | None) -> str | N
     values = {clean(v).replace(" ", "") for v in meta.values() if v}
     generic = None
     for n, t in enumerate(head[:60]):
-        text = _CJK_GAP.sub("", clean(t.text))  # PDF text layers put spaces between 2024 and 年
+        text = _PAGE_CAPTION.sub("", _CJK_GAP.sub("", clean(t.text)))  # PDF text layers: spaces between 2024 and 年
         if t.is_text and len(text) <= 80 and REPORT_WORDS.search(t.norm) and ":" not in text \
                 and "：" not in text and not any(text.startswith(lab) for lab in metadata.LABELS) \
                 and not _NAVIGATION.search(text) and text.replace(" ", "") not in values:
             title = _two_lines(head, n, text)
             if len(title) < 6:
                 continue
-            if _REPORT_NAME.fullmatch(norm(title)):
+            if _REPORT_NAME.fullmatch(norm(title)) or _NOTICE.search(title):
                 generic = generic or title
                 continue
             return title
@@ -276,12 +280,12 @@ def find_body(meta: dict, title: str | None) -> str | None:
             return meta[key]
     if not title:
         return None
-    printed = arabic_years(_TITLE_NOTE.sub("", clean(title).replace(" ", "")))
+    printed = arabic_years(_TITLE_NOTE.sub("", _PAGE_CAPTION.sub("", clean(title)).replace(" ", "")))
     # Match on the simplified form (a 1:1 character map) so traditional-script titles work, and cut
     # the printed title at the same place: the body is returned as printed.
     m = _REPORT_NAME.search(simplified(printed))
     rest = printed[: m.start()] if m else printed
-    rest = re.sub(r"(?:19|20)\d{2}\s*年度?$", "", rest).strip("—-_ ")
+    rest = re.sub(r"(?:19|20)\d{2}\s*(?:年度?)?$", "", rest).strip("—-_ ")
     rest = re.sub(r"^(?:19|20)\d{2}\s*年度?", "", rest).strip("—-_ ")
     return rest or None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .normalize import norm
 from .tokens import Token
 
 SECTION_KEYS = ("overview", "proactive_disclosure", "applications", "review_litigation",
@@ -112,9 +113,17 @@ def spans(tokens: list[Token]) -> dict[str, tuple[int, int]]:
     return out
 
 
+# Page furniture after the last section runs into it: share/print/close links, QR-code prompts, the
+# column's name, site footers.  Only short lines at the end of a section are dropped.
+_CHROME = re.compile(r"二维码|扫一扫|分享到|打印本页|关闭窗口|【打印】|【关闭】|上一篇|下一篇|责任编辑|网站地图|版权所有"
+                     r"|主办单位|技术支持|^政府信息公开年报$|^相关(?:链接|文章|阅读)")
+
+
 def section_text(tokens: list[Token], span: tuple[int, int] | None) -> str | None:
-    """The paragraphs of a text section, heading excluded, one per line."""
+    """The paragraphs of a text section, heading excluded, one per line, page furniture after it dropped."""
     if not span:
         return None
     lines = [t.text for t in tokens[span[0] + 1 : span[1]] if not t.is_blank]
+    while lines and len(lines[-1]) <= 40 and _CHROME.search(norm(lines[-1])):
+        lines.pop()
     return "\n".join(lines) or None

@@ -87,3 +87,27 @@ def test_other_spellings_fill_the_standard_columns():
 def test_years_written_in_chinese_numerals(title, year, body):
     report = parse_html(f"<h1>{title}</h1>")
     assert (report["title"], report["reporting_year"], report["issuing_body"]) == (title, year, body)
+
+
+def test_a_notice_publishing_the_report_is_not_its_title():
+    report = parse_html("<p>关于印发贺州市2009年度政府信息公开工作年度报告的通知</p><p>各县、区人民政府：现印发给你们。</p>"
+                        "<p>贺州市2009年度政府信息公开工作年度报告</p>")
+    assert report["title"] == "贺州市2009年度政府信息公开工作年度报告"
+    assert report["issuing_body"] == "贺州市"
+
+
+def test_a_flipbook_page_caption_is_not_part_of_the_title():
+    report = parse_html("<p>Page 8 - 威海市文登区信访局2022年政府信息公开工作年度报告</p>")
+    assert report["title"] == "威海市文登区信访局2022年政府信息公开工作年度报告"
+    assert report["issuing_body"] == "威海市文登区信访局"
+
+
+def test_a_year_printed_without_nian_is_not_part_of_the_body():
+    assert find_body({}, "东河区卫生健康委员会 2021政府信息公开工作年度报告") == "东河区卫生健康委员会"
+
+
+def test_page_furniture_after_the_last_section_is_not_its_text():
+    report = parse_html("<h1>某区国资局2022年政府信息公开工作年度报告</h1>",
+                        "<p>六、其他需要报告的事项</p><p>2022年，本局未收取信息处理费。</p>"
+                        "<p>更多精彩内容欢迎扫描下方二维码关注！</p><p>【打印】【关闭】</p><p>政府信息公开年报</p>")
+    assert report["texts"]["other_matters"] == "2022年，本局未收取信息处理费。"
