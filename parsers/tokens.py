@@ -84,14 +84,20 @@ _PIPE_ROW = re.compile(r"\s*\|\s*")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
-def _pipe_edges(lines: list[str]) -> dict[int, tuple[bool, bool]]:
-    """For each pipe line: whether its leading / trailing ``|`` is a border rather than a separator.
+def _pipe_edges(lines: list[str]) -> dict[int, tuple[bool, bool, bool]]:
+    """For each pipe line: whether its leading / trailing ``|`` is a border rather than a separator,
+    and whether its run of lines prints one cell per line.
 
     "| a | b |" (markdown) has borders on both sides, "a | b |" only on the right, and in
     " | 2 | 3 |" the first field is a blank cell.  One line cannot tell these apart, but a table
     uses one convention for all its rows, so the run of consecutive pipe lines decides.
+
+    The run also decides what empty fields after a line's only text mean.  In rows
+    (``规章 | | 0 |``, ``规章 | 0 | |``) they are null cells; where (nearly) every line prints one
+    field, cells printed one per line with a ``|`` after each, a line ``11 | |`` is one cell with
+    a stray empty field (a row's last cell, a spanned column), not a row of its own.
     """
-    edges: dict[int, tuple[bool, bool]] = {}
+    edges: dict[int, tuple[bool, bool, bool]] = {}
     run: list[int] = []
 
     def close() -> None:
@@ -99,7 +105,13 @@ def _pipe_edges(lines: list[str]) -> dict[int, tuple[bool, bool]]:
             stripped = [lines[n].strip() for n in run]
             lead = all(x.startswith("|") for x in stripped)
             trail = all(x.endswith("|") for x in stripped)
-            edges.update((n, (lead, trail)) for n in run)
+            single = several = 0
+            for x in stripped:
+                kind = _pipe_kind(x, lead)
+                single += kind == 1
+                several += kind == 2
+            cell_lines = single >= 2 and several * 4 < single
+            edges.update((n, (lead, trail, cell_lines)) for n in run)
             run.clear()
 
     for n, line in enumerate(lines):
@@ -109,6 +121,18 @@ def _pipe_edges(lines: list[str]) -> dict[int, tuple[bool, bool]]:
             close()
     close()
     return edges
+
+
+def _pipe_kind(stripped: str, lead: bool) -> int:
+    """0: a pipe line printing no text; 1: one text, in its first field (after a leading border);
+    2: several texts, or a text after an empty first field (a row)."""
+    fields = _PIPE_ROW.split(stripped)
+    if lead and fields and fields[0] == "":
+        fields = fields[1:]
+    filled = [k for k, f in enumerate(fields) if f]
+    if not filled:
+        return 0
+    return 1 if filled == [0] else 2
 
 
 def _empty_lines(lines: list[str]) -> set[int]:
@@ -345,11 +369,13 @@ def text_tokens(text: str) -> list[Token]:
             parts = line.split("\t")
         elif "|" in line:
             parts = _PIPE_ROW.split(line)
-            lead, trail = edges[n]
+            lead, trail, cell_lines = edges[n]
             if lead and len(parts) > 1 and parts[0] == "":
                 parts = parts[1:]
             if trail and len(parts) > 1 and parts[-1] == "":
                 parts = parts[:-1]
+            if cell_lines and len(parts) > 1 and parts[0].strip() and not any(p.strip() for p in parts[1:]):
+                parts = parts[:1]  # "11 | |" among cell lines: one cell (see _pipe_edges)
         else:
             stripped = line.rstrip()
             if not stripped:

@@ -1,0 +1,86 @@
+"""Text printed one cell per line with a ``|`` after each cell (portals' copy of a Word table):
+a row's last cell printed ``11 | |`` is one cell, not a row of its own (parsers.tokens.text_tokens),
+while in pipe rows the empty fields stay null cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parsers import parse_bytes
+from parsers.tokens import text_tokens
+
+FIXTURES = Path(__file__).parent / "fixtures" / "text"
+
+
+def rows(text: str) -> list[list[str]]:
+    """Each printed line's fields, in order."""
+    out: dict[int, list[str]] = {}
+    for t in text_tokens(text):
+        out.setdefault(t.where["line"], []).append(t.text)
+    return list(out.values())
+
+
+def parse_file(name: str) -> dict:
+    return parse_bytes((FIXTURES / name).read_bytes(), filename=name)
+
+
+CELL_LINES = "规章 |\n0 |\n0 |\n0 | |\n规范性文件 |\n13 |\n11 |\n11 | |\n"
+
+
+def test_a_cell_line_with_a_trailing_empty_field_is_one_cell():
+    assert rows(CELL_LINES) == [["规章"], ["0"], ["0"], ["0"], ["规范性文件"], ["13"], ["11"], ["11"]]
+
+
+def test_pipe_rows_keep_their_empty_cells():
+    """Rows of several cells: the empty fields are null cells, wherever they are printed."""
+    text = "规章 | | 0 |\n规范性文件 | 4 | |\n行政许可 | 1 | 2 | 3 |\n行政处罚 | | | |\n"
+    assert rows(text) == [["规章", "", "0"], ["规范性文件", "4", ""], ["行政许可", "1", "2", "3"],
+                          ["行政处罚", "", "", ""]]
+
+
+def test_a_lone_trailing_empty_line_among_rows_stays_a_row():
+    """One ``v | |`` line among rows of several cells is decided by its run: a row."""
+    text = "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n规章 | 1 | 2 | 3 |\n5 | |\n"
+    assert rows(text)[-1] == ["5", ""]
+
+
+def test_cell_lines_with_trailing_empty_cells_in_section_two():
+    """Real excerpt (东丽区教育局 2019): every row's last cell printed ``v | |``. Each row keeps its
+    own three values; before, each row lost its last value to the next label (13/11/11 read 0/-/-)."""
+    d = parse_file("dongli_jyj_2019_cell_lines_trailing_empty.txt")
+    art = d["proactive_disclosure"]
+    assert art["art20_1"]["regulations"] == {"newly_made": 0, "newly_published": 0, "total_published": 0}
+    assert art["art20_1"]["normative_documents"] == {"newly_made": 13, "newly_published": 11,
+                                                     "total_published": 11}
+    for item, row in (("art20_5", "administrative_licensing"), ("art20_5", "other_external_services"),
+                      ("art20_6", "administrative_penalty"), ("art20_6", "administrative_coercion")):
+        assert art[item][row] == {"prev_year_items": 0, "change_this_year": 0, "decisions": 0}, (item, row)
+    assert not [w for w in d["warnings"] if "cells printed" in w]
+
+
+def test_cell_lines_after_a_lone_bar_line_still_read():
+    """Real excerpt (大垅乡 2020): a ``|`` line before each row, cells ending `` |``, the last `` | |``."""
+    d = parse_file("hukou_dalong_2020_bar_then_cells.txt")
+    art = d["proactive_disclosure"]
+    assert art["art20_1"]["normative_documents"] == {"newly_made": 0, "newly_published": 0, "total_published": 0}
+    assert art["art20_6"]["administrative_coercion"] == {"prev_year_items": 0, "change_this_year": 0,
+                                                         "decisions": 0}
+    assert art["art20_8"]["administrative_fees"] == {"prev_year_items": 0, "change_this_year": 0}
+    assert d["warnings"] == []
+
+
+def test_section_three_cell_lines_with_trailing_empty_cells():
+    """The same layout in the 7-column matrix: a trailing empty field never starts a row."""
+    labels = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量"]
+    lines = ["二、主动公开政府信息情况", "第二十条第(一)项 | ||||", "信息内容 |", "本年新制作数量 |", "本年新公开数量 |",
+             "对外公开总数量 | |", "规章 |", "1 |", "2 |", "3 | |",
+             "三、收到和处理政府信息公开申请情况"]
+    for k, label in enumerate(labels):
+        values = [str(10 * k + c) for c in range(1, 8)]
+        lines += [f"{label} |", *(f"{v} |" for v in values[:-1]), f"{values[-1]} | |"]
+    d = parse_bytes("\n".join(lines).encode(), filename="x.txt")
+    apps = d["applications"]
+    assert apps["new_received"]["natural_person"] == 1 and apps["new_received"]["total"] == 7
+    assert apps["carried_over"]["natural_person"] == 11 and apps["carried_over"]["total"] == 17
+    assert d["proactive_disclosure"]["art20_1"]["regulations"] == {"newly_made": 1, "newly_published": 2,
+                                                                   "total_published": 3}
