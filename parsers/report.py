@@ -226,8 +226,9 @@ def find_title(head: list[Token], meta: dict, page_title: str | None) -> str | N
     A metadata value ("组配分类：政府信息公开年报") is not the heading, and a bare report name without a
     body or a year (a column name such as 政府信息公开年报) is taken only when nothing better is printed.
     """
-    values = {clean(v).replace(" ", "") for v in meta.values() if v}
+    values = {clean(v).replace(" ", "") for k, v in meta.items() if v and k not in _TITLES}
     generic = None
+    candidates: list[str] = []
     for n, t in enumerate(head[:60]):
         text = _PAGE_CAPTION.sub("", _CJK_GAP.sub("", clean(t.text)))  # PDF text layers: spaces between 2024 and 年
         if t.is_text and len(text) <= 80 and REPORT_WORDS.search(t.norm) and ":" not in text \
@@ -239,13 +240,29 @@ def find_title(head: list[Token], meta: dict, page_title: str | None) -> str | N
             if _REPORT_NAME.fullmatch(norm(title)) or _NOTICE.search(title):
                 generic = generic or title
                 continue
-            return title
+            candidates.append(title)
+    if candidates:
+        return _agreed(candidates, [meta[k] for k in _TITLES if meta.get(k)] + ([page_title] if page_title else []))
     for key in _TITLES:
         if meta.get(key):
             return meta[key]
     if page_title and REPORT_WORDS.search(norm(page_title)):
         return re.split(r"\s*[_|-]\s*", page_title)[0] or page_title
     return generic
+
+
+def _agreed(candidates: list[str], names: list[str]) -> str:
+    """The heading that the page's other names for itself (信息名称, <title>) agree with, else the first.
+
+    Pages list other reports before the article (a sidebar of "往年年报", related links): the
+    report's own heading is the one its metadata and <title> repeat.
+    """
+    named = [norm(x) for x in names if x]
+    for title in candidates:
+        t = norm(title)
+        if any(t in x or (len(x) >= 6 and x in t) for x in named):
+            return title
+    return candidates[0]
 
 
 def _two_lines(head: list[Token], n: int, text: str) -> str:

@@ -111,3 +111,11 @@ def test_page_furniture_after_the_last_section_is_not_its_text():
                         "<p>六、其他需要报告的事项</p><p>2022年，本局未收取信息处理费。</p>"
                         "<p>更多精彩内容欢迎扫描下方二维码关注！</p><p>【打印】【关闭】</p><p>政府信息公开年报</p>")
     assert report["texts"]["other_matters"] == "2022年，本局未收取信息处理费。"
+
+
+def test_the_heading_the_page_names_itself_wins_over_a_sidebar_of_other_reports():
+    sidebar = "".join(f"<li><a href='/n{y}.html'>某某区教育局{y}年政府信息公开工作年度报告</a></li>" for y in (2022, 2021))
+    report = parse_html(f"<ul class='sidebar'>{sidebar}</ul><h1>某某区教育局2023年政府信息公开工作年度报告</h1>",
+                        title="某某区教育局2023年政府信息公开工作年度报告_某某区人民政府")
+    assert report["title"] == "某某区教育局2023年政府信息公开工作年度报告"
+    assert report["reporting_year"] == 2023
