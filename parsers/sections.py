@@ -114,7 +114,11 @@ def spans(tokens: list[Token]) -> dict[str, tuple[int, int]]:
 
 
 # Page furniture after the last section runs into it: share/print/close links, QR-code prompts, the
-# column's name, site footers.  Only short lines at the end of a section are dropped.
+# column's name, site footers.  Only short lines are furniture.  Everything after the first of these
+# (a "相关文章" list of other reports, the previous/next article) is page, not report; the others are
+# dropped only at the very end.
+_PAGE_END = re.compile(r"^(?:上一篇|下一篇)|^相关(?:链接|文章|阅读|新闻)[:：]?$|分享到|打印本页|关闭窗口|【打印】|【关闭】"
+                       r"|扫一扫|网站地图|版权所有")
 _CHROME = re.compile(r"二维码|扫一扫|分享到|打印本页|关闭窗口|【打印】|【关闭】|上一篇|下一篇|责任编辑|网站地图|版权所有"
                      r"|主办单位|技术支持|^政府信息公开年报$|^相关(?:链接|文章|阅读)")
 
@@ -124,6 +128,10 @@ def section_text(tokens: list[Token], span: tuple[int, int] | None) -> str | Non
     if not span:
         return None
     lines = [t.text for t in tokens[span[0] + 1 : span[1]] if not t.is_blank]
+    for k, line in enumerate(lines[1:], start=1):
+        if len(line) <= 40 and _PAGE_END.search(norm(line)):
+            lines = lines[:k]
+            break
     while lines and len(lines[-1]) <= 40 and _CHROME.search(norm(lines[-1])):
         lines.pop()
     return "\n".join(lines) or None

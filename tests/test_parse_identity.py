@@ -119,3 +119,11 @@ def test_the_heading_the_page_names_itself_wins_over_a_sidebar_of_other_reports(
                         title="某某区教育局2023年政府信息公开工作年度报告_某某区人民政府")
     assert report["title"] == "某某区教育局2023年政府信息公开工作年度报告"
     assert report["reporting_year"] == 2023
+
+
+def test_related_articles_after_the_report_are_not_its_text():
+    report = parse_html("<h1>某区国资局2022年政府信息公开工作年度报告</h1>",
+                        "<p>六、其他需要报告的事项</p><p>本局未收取信息处理费。</p><p>无其他事项。</p>"
+                        "<p>相关文章：</p><ul><li>某区国资局2021年政府信息公开工作年度报告</li>"
+                        "<li>某区国资局2020年政府信息公开工作年度报告</li></ul><p>上一篇：关于…的通知</p>")
+    assert report["texts"]["other_matters"] == "本局未收取信息处理费。\n无其他事项。"
