@@ -32,6 +32,7 @@ _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 # A file extension anywhere in a link (its path, or a viewer's ?file=): a cheap test before resolving it.
 _FILE_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|zip|rar)\b|%2e(?:pdf|docx?)", re.I)
 # A report's file shown in the page itself: <iframe src=viewer.html?file=…>, <embed src>, <object data>.
+_EMBED_TAG = re.compile(rb"<(?:iframe|embed|object)\b", re.I)
 _EMBED = re.compile(r"""<(?:iframe|embed|object)\b[^>]*?\b(?:src|data)\s*=\s*["']?([^"'\s>]+)""", re.I)
 _HASH_ROUTE = re.compile(r"^(?:\d+|[/!].+)$")  # index#2811, #/list/12, #!/ndbg
 # Home → 信息公开 → 部门信息公开 → a department's 年报 column: section pages two levels deep.
@@ -217,7 +218,10 @@ class PortalSpider(scrapy.Spider):
         if is_html:
             # A regex over the markup, not a selector: building a second tree per page costs more
             # than everything else the spider does with it.
-            for href in _HREF.findall(response.text) + _EMBED.findall(response.text):
+            hrefs = _HREF.findall(response.text)
+            if _EMBED_TAG.search(response.body):  # a bytes scan is cheaper than the str pattern
+                hrefs += _EMBED.findall(response.text)
+            for href in hrefs:
                 if not _FILE_EXT.search(href):  # most links name no file: skip resolving them
                     continue
                 url = unwrap_viewer(urljoin(response.url, html.unescape(href.strip())))
