@@ -196,24 +196,16 @@ class HanwebSite:
                                  render=self._html_renderer(path, report["title"], meta, style)))
             self.routes.update(self.docs[-1].render(report, "", published_at(date)))
             listed.append((date, report["title"], path))
-        year, version, seed, date, art_id = _DOCX_REPORT
-        report = random_report(random.Random(seed), version, body=WEBNAME, year=year)
-        path = _art_path(date, art_id)
-        meta = _metadata(report["title"], date, art_id, "财政/政务公开")
-        render = self._docx_renderer(path, report["title"], meta)
-        self.docs.append(Doc("hanweb", path, report["title"], meta, "utf-8", report, "docx", (DOCX_PATH,), render))
-        self.routes.update(render(report, "", published_at(date)))
-        listed.append((date, report["title"], path))
-        year, version, seed, date, art_id = _EMBEDDED_PDF_REPORT
-        report = random_report(random.Random(seed), version, body=WEBNAME, year=year)
-        path = _art_path(date, art_id)
-        meta = _metadata(report["title"], date, art_id, "财政/政务公开")
-        render = self._embedded_pdf_renderer(path, report["title"], meta)
-        self.docs.append(Doc("hanweb", path, report["title"], meta, "utf-8", report, "pdfjs", (EMBEDDED_PDF_PATH,),
-                             render))
-        self.routes.update(render(report, "", published_at(date)))
+        for spec, style in ((_DOCX_REPORT, "docx"), (_EMBEDDED_PDF_REPORT, "pdfjs")):
+            year, version, seed, date, art_id = spec
+            report = random_report(random.Random(seed), version, body=WEBNAME, year=year)
+            path = _art_path(date, art_id)
+            meta = _metadata(report["title"], date, art_id, "财政/政务公开")
+            file_path, render = self._file_renderer(path, report["title"], meta, style)
+            self.docs.append(Doc("hanweb", path, report["title"], meta, "utf-8", report, style, (file_path,), render))
+            self.routes.update(render(report, "", published_at(date)))
+            listed.append((date, report["title"], path))
         self.routes[VIEWER_PATH] = utf8(viewer_page())
-        listed.append((date, report["title"], path))
         pdf = files.huaian_report()
         self.docs.append(Doc("hanweb", PDF_PATH, pdf["title"], {}, "binary", pdf, "pdf"))
         self.routes[PDF_PATH] = Response(files.huaian_pdf(), "application/pdf", last_modified=published_at(_PDF_DATE))
@@ -239,30 +231,24 @@ class HanwebSite:
         return render
 
     @staticmethod
-    def _docx_renderer(path: str, title: str, meta: dict[str, str]):
-        def render(report: dict, note: str, modified: float) -> dict[str, Response]:
-            name = f"{title}.docx"
+    def _file_renderer(path: str, title: str, meta: dict[str, str], style: str):
+        """A page whose report is a file: "docx" links it (详见附件), "pdfjs" shows it through pdf.js."""
+        if style == "docx":
+            file_path, content_type = DOCX_PATH, files.DOCX_TYPE
             article = (f'<p style="text-indent:2em">{escape(title)}详见附件。</p>\n'
-                       f'<p>附件：<a href="{DOCX_PATH}" target="_blank">{escape(name)}</a></p>\n')
-            return {
-                path: utf8(detail_page(title, meta, article, note), modified),
-                DOCX_PATH: Response(files.report_docx(report, note), files.DOCX_TYPE, last_modified=modified),
-            }
-        return render
+                       f'<p>附件：<a href="{DOCX_PATH}" target="_blank">{escape(f"{title}.docx")}</a></p>\n')
+        else:
+            file_path, content_type = EMBEDDED_PDF_PATH, "application/pdf"
+            article = (f'<p style="text-indent:2em">{escape(title)}</p>\n<p><iframe src="{VIEWER_PATH}?file='
+                       f'{EMBEDDED_PDF_PATH}" width="100%" height="900" frameborder="0"></iframe></p>\n')
 
-    @staticmethod
-    def _embedded_pdf_renderer(path: str, title: str, meta: dict[str, str]):
         def render(report: dict, note: str, modified: float) -> dict[str, Response]:
             from .formats import render_pdf
 
-            viewer = f"{VIEWER_PATH}?file={EMBEDDED_PDF_PATH}"
-            article = (f'<p style="text-indent:2em">{escape(title)}</p>\n'
-                       f'<p><iframe src="{viewer}" width="100%" height="900" frameborder="0"></iframe></p>\n')
-            return {
-                path: utf8(detail_page(title, meta, article, note), modified),
-                EMBEDDED_PDF_PATH: Response(render_pdf(report), "application/pdf", last_modified=modified),
-            }
-        return render
+            data = files.report_docx(report, note) if style == "docx" else render_pdf(report)
+            return {path: utf8(detail_page(title, meta, article, note), modified),
+                    file_path: Response(data, content_type, last_modified=modified)}
+        return file_path, render
 
     def dataproxy(self, method: str, raw_path: str, body: bytes) -> Response:
         """POST (or GET, as the nextgroup link does) ``dataproxy.jsp``: a group of records as XML."""
