@@ -357,6 +357,10 @@ def text_tokens(text: str) -> list[Token]:
     lines = ["" if "|" in line and _MD_SEPARATOR.match(line) else line for line in lines]
     edges = _pipe_edges(lines)
     empty = _empty_lines(lines)
+    # Among cells printed one per line with a "|" after each ("0 |"), a line holding only "|" is an
+    # empty cell ("" + " |"); "||" and longer runs of bars are the converter's row and span fillers.
+    empty |= {n for n, (lead, trail, cell_lines) in edges.items()
+              if cell_lines and trail and not lead and lines[n].strip() == "|"}
     rows: list[list[str] | None] = []  # each line's fields; None where nothing is printed
     several: list[int] = []  # lines of several fields
     for n, line in enumerate(lines):

@@ -84,3 +84,13 @@ def test_section_three_cell_lines_with_trailing_empty_cells():
     assert apps["carried_over"]["natural_person"] == 11 and apps["carried_over"]["total"] == 17
     assert d["proactive_disclosure"]["art20_1"]["regulations"] == {"newly_made": 1, "newly_published": 2,
                                                                    "total_published": 3}
+
+
+def test_a_lone_bar_among_bar_ended_cell_lines_is_an_empty_cell():
+    # "一、本年新收…申请数量 |" then six lines "|" (empty cells) then "0 |": the 0 is the total.
+    report = parse_file("weiyang_tjj_2023_bar_empty_cells.txt")
+    new = report["applications"]["new_received"]
+    assert new["total"] == 0
+    assert [new[k] for k in ("natural_person", "commercial_enterprise", "other_org")] == [None, None, None]
+    where = report["provenance"]["applications.new_received.total"]
+    assert where["text"] == "0"
