@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import clean, norm
+from .normalize import clean, norm, simplified
 from .tokens import Token
 
 # Labels seen on government portals' metadata blocks (TRS, Hanweb, gkmlpt …).  发布者 is the
@@ -21,7 +21,7 @@ LABELS = (
     "索引号", "信息索引号", "信息名称", "名称", "标题", "文件名称", "发布机构", "发文机关", "发布单位", "公开主体",
     "信息来源", "来源", "主题分类", "信息分类", "分类", "组配分类", "体裁分类", "文件分类", "主题词", "关键词", "关键字",
     "发布日期", "发文日期", "公开日期", "生成日期", "成文日期", "印发日期", "发布时间", "更新时间", "废止日期", "失效日期",
-    "时间", "有效性", "有效期", "发文单位", "发布者", "服务对象",
+    "时间", "发表日期", "公文生成日期", "有效性", "有效期", "发文单位", "发布者", "服务对象", "文章来源",
     "文号", "发文字号", "文件编号", "公开方式", "公开范围", "公开时限", "时效", "责任部门", "所属机构", "统一编号",
 )
 _LABELS_BY_LEN = sorted(LABELS, key=len, reverse=True)
@@ -60,17 +60,20 @@ def extract(tokens: list[Token], stop: int | None = None) -> dict[str, str]:
     while i < limit:
         t = tokens[i]
         text = _unbullet(clean(t.text))
-        m = _LABEL_RE.match(text)
+        # Labels are matched in simplified script (發布機構 is 发布机构), values kept as printed:
+        # the character map is one for one, so positions in the two agree.
+        probe = simplified(text)
+        m = _LABEL_RE.match(probe)
         if not m and len(text) <= 300:
-            inner = _INNER_LABEL_RE.search(text)
+            inner = _INNER_LABEL_RE.search(probe)
             if inner:
-                text = text[inner.end():]
-                m = _LABEL_RE.match(text)
+                text, probe = text[inner.end():], probe[inner.end():]
+                m = _LABEL_RE.match(probe)
         if not m or len(text) > 300:
             i += 1
             continue
         # One token may hold several pairs: "索引号：x 发布机构：y".
-        pairs = _split_pairs(text)
+        pairs = _split_pairs(probe, text)
         last_key, last_value = pairs[-1]
         for key, value in pairs:
             out.setdefault(key, value)
@@ -83,7 +86,7 @@ def extract(tokens: list[Token], stop: int | None = None) -> dict[str, str]:
     return out
 
 
-def _split_pairs(text: str) -> list[tuple[str, str]]:
+def _split_pairs(text: str, printed: str | None = None) -> list[tuple[str, str]]:
     """The (label, value) pairs of a text that starts with a known label.
 
     A label starts a pair at the start, after white space or a separator, or glued to the value
@@ -91,7 +94,9 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
     word after white space is the end of a longer, unknown label ("文号： 文件分类：" is not 分类,
     "来源：x 发文时间：" not 时间).  A value ends at the next pair, or at any short ``label：`` after
     white space, known or not ("发布日期：2021-01-19 14:36:15   浏览次数：19432", "文章字号：").
+    Values are cut from ``printed`` (the same text before simplification) when it is given.
     """
+    printed = text if printed is None else printed
     matches = [m for m in _LABEL_RE.finditer(text) if m.start() == 0 or text[m.start() - 1] in _PAIR_GAP
                or (re.match(_SEP, text[m.end() - 1 : m.end()] or "x") and not _inside_label(text, m.start()))]
     pairs = []
@@ -100,7 +105,8 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
         value = text[m.end() : end]
         other = _ANY_LABEL_RE.search(value)
         if other:
-            value = value[: other.start()]
+            end = m.end() + other.start()
+        value = printed[m.end() : end]
         pairs.append((_key(m.group(1)), value.strip(_PAIR_GAP)))
     return pairs
 
@@ -114,6 +120,23 @@ def _inside_label(text: str, start: int) -> bool:
     return 1 <= start - k <= 4 and (k == 0 or text[k - 1] in _PAIR_GAP)
 
 
+_DATE_VALUE = re.compile(r"^(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_INDEX_VALUE = re.compile(r"^(?=.*\d)[0-9A-Za-z][0-9A-Za-z/_.\-]{5,}$")
+
+
+def _looks_like(label: str, value: str) -> bool:
+    """Does the line after "label：" (printed with its colon, value on the next line) fit the label?
+
+    Only values whose shape says what they are: a date under 日期/时间, an index number under
+    索引号.  Anything else (a title after an empty "文号：") stays out of the field.
+    """
+    if "日期" in label or "时间" in label:
+        return bool(_DATE_VALUE.match(value))
+    if "索引号" in label:
+        return bool(_INDEX_VALUE.match(value))
+    return False
+
+
 def _next_value(tokens: list[Token], i: int, bare: bool) -> str | None:
     """The value of the label at ``tokens[i]`` printed in the next token, or None.
 
@@ -124,7 +147,7 @@ def _next_value(tokens: list[Token], i: int, bare: bool) -> str | None:
     label, nxt = tokens[i], tokens[i + 1]
     text = clean(nxt.text)
     value = _unbullet(text)
-    if _LABEL_RE.match(value) or len(nxt.text) > 200:
+    if _LABEL_RE.match(simplified(value)) or len(nxt.text) > 200:
         return None
     if label.in_table:
         return value if nxt.grid_key() == label.grid_key() else None
@@ -135,8 +158,9 @@ def _next_value(tokens: list[Token], i: int, bare: bool) -> str | None:
         alone = (i == 0 or tokens[i - 1].where.get("line") != lw["line"]) and \
             (i + 2 >= len(tokens) or tokens[i + 2].where.get("line") != nw["line"])
         bulleted = clean(label.text)[:1] in _BULLETS
-        if bare and alone and nw["line"] == lw["line"] + 1 and value and len(value) <= 80 \
-                and (text[:1] in _BULLETS) == bulleted and not _ANY_LABEL_RE.match(" " + value):
+        if alone and nw["line"] == lw["line"] + 1 and value and len(value) <= 80 \
+                and (text[:1] in _BULLETS) == bulleted and not _ANY_LABEL_RE.match(" " + value) \
+                and (bare or _looks_like(simplified(clean(label.text)), value)):
             return value
         return None
     return value if not nxt.is_blank and len(norm(nxt.text)) <= 80 else None

@@ -124,3 +124,22 @@ def test_a_bulleted_label_in_html_blocks():
             "</body></html>")
     d = parse_bytes(page.encode(), filename="r.html")
     assert d["metadata"] == {"索引号": "001/2022-1", "发布日期": "2022-01-27"}
+
+
+def test_traditional_script_labels_give_the_same_fields_with_values_as_printed():
+    from parsers import metadata
+    from parsers.tokens import Token
+
+    lines = ["索引號:035210000/2025-00016", "發布機構:江蘇省水利廳", "• 發布日期:2025-09-02 15:46"]
+    got = metadata.extract([Token(line, {"line": n + 1, "col": 0}) for n, line in enumerate(lines)])
+    assert got == {"索引号": "035210000/2025-00016", "发布机构": "江蘇省水利廳", "发布日期": "2025-09-02 15:46"}
+
+
+def test_a_label_with_its_colon_takes_the_next_line_only_when_the_value_has_its_shape():
+    from parsers import metadata
+    from parsers.tokens import Token
+
+    lines = ["发布时间:", "2023-01-18 10:36", "信息来源:", "市政府办公室", "文号:", "某市2022年政府信息公开工作年度报告"]
+    got = metadata.extract([Token(line, {"line": n + 1, "col": 0}) for n, line in enumerate(lines)])
+    # A date under a date label; not a body under 信息来源 or a title under 文号 (they may be empty).
+    assert got == {"发布时间": "2023-01-18 10:36", "信息来源": "", "文号": ""}
