@@ -302,7 +302,7 @@ def find_body(meta: dict, title: str | None) -> str | None:
     # the printed title at the same place: the body is returned as printed.
     m = _REPORT_NAME.search(simplified(printed))
     rest = printed[: m.start()] if m else printed
-    rest = re.sub(r"(?:19|20)\d{2}\s*(?:年度?)?$", "", rest).strip("—-_ ")
+    rest = re.sub(r"(?:(?:19|20)\d{2}\s*[-—–~至]\s*)?(?:19|20)\d{2}\s*(?:学年度?|年度?)?$", "", rest).strip("—-_ ")
     rest = re.sub(r"^(?:19|20)\d{2}\s*年度?", "", rest).strip("—-_ ")
     return rest or None
 

@@ -43,6 +43,7 @@ def test_a_title_printed_on_two_lines(lines, title):
     ("宿州市人民政府2019年政府信息公开工作年度报告（图片版）", "宿州市人民政府"),
     ("某某区教育局2022年度政府信息公开工作年度报告(修订)", "某某区教育局"),
     ("关于某某镇2020年政府信息公开工作年度报告", "关于某某镇"),
+    ("中山大学2023—2024学年信息公开工作年度报告", "中山大学"),                # a school year
 ])
 def test_issuing_body_from_the_title(title, body):
     assert find_body({}, title) == body
