@@ -458,6 +458,16 @@ def test_report_shown_through_pdfjs(portal: Portal) -> None:
     assert page[0] == 200 and "年度报告" not in page[2].decode("utf-8")
 
 
+def test_files_are_the_same_bytes_in_every_portal_start(portal: Portal) -> None:
+    # A server serves a file unchanged until it changes: a re-crawl must see no new revision.
+    files = [a for e in portal.reports for a in e.attachments]
+    assert len(files) >= 2
+    with start_portal() as again:
+        for url in files:
+            other = again.url + url[len(portal.url):]
+            assert fetch(url)[2] == fetch(other)[2], url
+
+
 def test_report_in_a_docx_attachment(portal: Portal) -> None:
     (e,) = [e for e in portal.reports if e.style == "docx"]
     status, headers, body = fetch(e.url)

@@ -343,8 +343,10 @@ def render_pdf(report: dict, meta: dict[str, str] | None = None, variant: str = 
     body = ParagraphStyle("body", fontName=_FONT, fontSize=10, leading=14, wordWrap="CJK")
     cell_style = ParagraphStyle("cell", fontName=_FONT, fontSize=7, leading=9, wordWrap="CJK")
     buf = io.BytesIO()
+    # invariant: no creation time or random document id, so the same report is the same bytes
+    # (a server serves a file unchanged until it changes; the portal must too).
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=36, rightMargin=36, topMargin=40, bottomMargin=40,
-                            title=report.get("title") or "")
+                            title=report.get("title") or "", invariant=1)
     flow: list = [Paragraph(escape(line), body) for line in metadata_lines(meta)]
     for block in document(report):
         if isinstance(block, str):
