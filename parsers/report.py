@@ -148,6 +148,9 @@ def detect_version(tokens: list[Token]) -> str | None:
 
 
 def fill(report: dict, tokens: list[Token], page_title: str | None, images: list[int] = ()) -> None:
+    tokens, starts = sections.split_headings(tokens)
+    if starts is not None:  # images were placed by token index: where those tokens start now
+        images = [starts[min(i, len(starts) - 1)] for i in images]
     spans = sections.spans(tokens)
     first_section = min((s for s, _ in spans.values()), default=len(tokens))
     report["metadata"] = metadata.extract(tokens, stop=first_section if first_section > 0 else None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import norm
+from .normalize import norm, simplified
 from .tokens import Token
 
 SECTION_KEYS = ("overview", "proactive_disclosure", "applications", "review_litigation",
@@ -46,6 +46,60 @@ MAX_HEADING = 40
 
 # All six in one pattern: one search per token instead of six (every token of a page is asked).
 _ANY_HEADING = re.compile("|".join(f"(?:{p.pattern})" for p in _HEADINGS.values()))
+
+
+# A section heading printed inside a paragraph: after a sentence ends ("…联系。一、总体情况") or at the
+# start of a line that goes on with the section's text ("一、总体情况 2022年，…"), as pages that lost
+# their line breaks print it.  Only the national numbering (一、 … 六、) is looked for there.
+_EMBEDDED = re.compile(
+    r"(?:^|(?<=[。；;！!？?]))\s*([一二三四五六][、．.]\s*(?:[^，。；：:\s]{0,14}?)"
+    r"(?:" + "|".join(_PHRASES.values()) + r")(?:及(?:其)?改进(?:情况|措施)|和改进(?:情况|措施))?)"
+)
+
+
+def split_headings(tokens: list[Token]) -> tuple[list[Token], list[int] | None]:
+    """Tokens with each section heading printed inside a paragraph cut out as a token of its own,
+    and where each old token now starts (None when nothing was cut).
+
+    Most pages print headings on lines of their own; those that do not would lose the text of a
+    section (its heading is never found).  Table cells are left alone.
+    """
+    out: list[Token] | None = None
+    starts: list[int] = []
+    for n, t in enumerate(tokens):
+        parts = _heading_parts(t) if t.is_text and not t.in_table and len(t.text) > 8 else None
+        if parts and out is None:
+            out = tokens[:n]
+            starts = list(range(n))
+        if out is not None:
+            starts.append(len(out))
+            if parts:
+                where = {k: v for k, v in t.where.items() if k != "col"}  # pieces of a line are no row
+                out.extend(Token(p, dict(where)) for p in parts)
+            else:
+                out.append(t)
+    if out is None:
+        return tokens, None
+    starts.append(len(out))
+    return out, starts
+
+
+def _heading_parts(t: Token) -> list[str] | None:
+    text = t.text
+    cuts: list[int] = []
+    for m in _EMBEDDED.finditer(simplified(text)):  # one character for one: positions hold
+        start, end = m.start(1), m.end(1)
+        rest = text[end:].strip()
+        if start == 0 and len(rest) <= 10 and not re.search(r"[。；;，,：:]", rest):
+            continue  # the whole line is the heading ("…问题及整改情况"): nothing to cut
+        if text[end:end + 1] in (",", "，", "、"):
+            continue  # a list of the headings (a table of contents), not one opening its section
+        cuts += [start, end]
+    if not cuts:
+        return None
+    bounds = [0, *cuts, len(text)]
+    parts = [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [p for p in parts if p]
 
 
 def is_heading(token: Token) -> bool:

@@ -78,3 +78,24 @@ def test_a_first_heading_numbered_1_does_not_hide_the_others():
     tokens = [Token(line, {"block": n}) for n, line in enumerate(lines)]
     assert list(sections.locate(tokens)) == ["overview", "proactive_disclosure", "problems_improvements",
                                              "other_matters"]
+
+
+def test_headings_printed_inside_paragraphs_open_their_sections():
+    from parsers.report import parse_bytes
+
+    text = ("某街道2024年政府信息公开工作年度报告\n"
+            "本报告由街道办事处编制。如对本报告有疑问，请与我们联系（电话：0714-8766001）。一、总体情况\n"
+            "（一）政府信息主动公开情况。全年主动公开信息120条。\n"
+            "五、存在的主要问题及改进情况 一是公开不够及时。二是解读形式单一。\n"
+            "六、其他需要报告的事项\n无。\n")
+    report = parse_bytes(text.encode(), filename="r.txt")
+    assert report["texts"]["overview"] == "（一）政府信息主动公开情况。全年主动公开信息120条。"
+    assert report["texts"]["problems_improvements"] == "一是公开不够及时。二是解读形式单一。"
+
+
+def test_a_table_of_contents_is_not_where_sections_start():
+    lines = ["一、概述,(一)注重重点推进。,二、主动公开政府信息情况,三、依申请公开政府信息情况,",
+             "一、概述", "2012年度报告根据《条例》编制。"]
+    tokens, _ = sections.split_headings([Token(line, {"line": n + 1}) for n, line in enumerate(lines)])
+    found = sections.locate(tokens)
+    assert tokens[found["overview"]].text == "一、概述" and found["overview"] == 1
