@@ -64,10 +64,15 @@ def split_headings(tokens: list[Token]) -> tuple[list[Token], list[int] | None]:
     Most pages print headings on lines of their own; those that do not would lose the text of a
     section (its heading is never found).  Table cells are left alone.
     """
+    search = _NUMBERED.search
+    cut = {n: parts for n, t in enumerate(tokens)
+           if not t.in_table and t.is_text and len(t.text) > 8 and search(t.text) and (parts := _heading_parts(t))}
+    if not cut:  # the common case: every heading on a line of its own
+        return tokens, None
     out: list[Token] | None = None
     starts: list[int] = []
     for n, t in enumerate(tokens):
-        parts = _heading_parts(t) if t.is_text and not t.in_table and len(t.text) > 8 else None
+        parts = cut.get(n)
         if parts and out is None:
             out = tokens[:n]
             starts = list(range(n))
@@ -84,8 +89,15 @@ def split_headings(tokens: list[Token]) -> tuple[list[Token], list[int] | None]:
     return out, starts
 
 
+_NUMBERED = re.compile(r"[一二三四五六][、．.]")
+
+
 def _heading_parts(t: Token) -> list[str] | None:
     text = t.text
+    if not _NUMBERED.search(text):  # most paragraphs: no national numbering at all
+        return None
+    if len(text) <= MAX_HEADING and "。" not in text and "；" not in text:
+        return None  # a short line without a sentence: a heading (or a label) on a line of its own
     cuts: list[int] = []
     for m in _EMBEDDED.finditer(simplified(text)):  # one character for one: positions hold
         start, end = m.start(1), m.end(1)
