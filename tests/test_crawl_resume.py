@@ -48,6 +48,8 @@ def writer_gone(archive, timeout: float = 10.0) -> bool:
             return True
         except BlockingIOError:
             time.sleep(0.1)
+        except FileNotFoundError:
+            continue  # renamed between the listing and the open: its writer closed it; look again
     return False
 
 
