@@ -106,4 +106,18 @@ def report_docx(report: dict, note: str = "") -> bytes:
         document.add_paragraph(note)
     buf = io.BytesIO()
     document.save(buf)
-    return buf.getvalue()
+    return _stable_zip(buf.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same package with every member dated alike: python-docx stamps each with the time of
+    saving, and the same report must be the same bytes in every portal start (as a server's file)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(zipfile.ZipInfo(item.filename, date_time=(2020, 1, 1, 0, 0, 0)),
+                            source.read(item.filename), compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
