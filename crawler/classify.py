@@ -28,7 +28,9 @@ _YEAR = re.compile(r"(?:19|20)\d{2}|[二〇○O零一二三四五六七八九]{4
 _DATE = re.compile(r"(?<!\d)\d{4}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)")
 # A report column: 年报/年度报告, or 工作报告 of 信息公开/政务公开 (政府工作报告 is the government work report).
 _COLUMN = re.compile(r"年报|年度报告|(?:信息|政务)公开.{0,4}工作报告")
-_ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar)(?:$|\?)", re.I)
+# Files a report is published as (PDF, Word, WPS, Excel, OFD, archives).
+FILE_EXTENSIONS = "pdf|docx?|wps|xlsx?|et|ofd|zip|rar"
+_ATTACHMENT = re.compile(rf"\.(?:{FILE_EXTENSIONS})(?:$|\?)", re.I)
 
 
 def _norm(text: str) -> str:

@@ -118,12 +118,16 @@ def review_rows(report_id: str, report: dict) -> list[dict]:
     ]
 
 
+@cache
+def disclosure_labels(version: str) -> dict[str, str]:
+    """``labels(version)``, with the other template's for an item printed in its form (fee_amount on a 2019 page)."""
+    return {**labels("2019" if version == "2021" else "2021"), **labels(version)}
+
+
 def disclosure_rows(report_id: str, report: dict) -> list[dict]:
     """Long format (one row per cell): the two templates' section 二 tables differ in shape."""
     out = []
-    version = report["template_version"]
-    # An item printed in the other template's form (fee_amount on a 2019 page) takes that one's labels.
-    lab = {**labels("2019" if version == "2021" else "2021"), **labels(version)}
+    lab = disclosure_labels(report["template_version"])
     for item, rows in (report.get("proactive_disclosure") or {}).items():
         for row, cols in rows.items():
             for col, value in cols.items():

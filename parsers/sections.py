@@ -185,8 +185,8 @@ def spans(tokens: list[Token]) -> dict[str, tuple[int, int]]:
 # dropped only at the very end.
 _PAGE_END = re.compile(r"^(?:上一篇|下一篇)|^相关(?:链接|文章|阅读|新闻)[:：]?$|分享到|打印本页|关闭窗口|【打印】|【关闭】"
                        r"|扫一扫|网站地图|版权所有")
-_CHROME = re.compile(r"二维码|扫一扫|分享到|打印本页|关闭窗口|【打印】|【关闭】|上一篇|下一篇|责任编辑|网站地图|版权所有"
-                     r"|主办单位|技术支持|^政府信息公开年报$|^相关(?:链接|文章|阅读)")
+_CHROME = re.compile(_PAGE_END.pattern + r"|二维码|上一篇|下一篇|^相关(?:链接|文章|阅读)|责任编辑|主办单位|技术支持"
+                     r"|^政府信息公开年报$")
 
 
 def section_text(tokens: list[Token], span: tuple[int, int] | None) -> str | None:

@@ -22,7 +22,14 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler import platforms, rendering
-from crawler.classify import is_attachment, is_report_column, is_report_title, is_section_link, unwrap_viewer
+from crawler.classify import (
+    FILE_EXTENSIONS,
+    is_attachment,
+    is_report_column,
+    is_report_title,
+    is_section_link,
+    unwrap_viewer,
+)
 from crawler.items import ReportItem
 from crawler.middlewares import archived
 from parsers import page_metadata
@@ -30,7 +37,7 @@ from parsers import page_metadata
 REPORT_PRIORITY = 10
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 # A file extension anywhere in a link (its path, or a viewer's ?file=): a cheap test before resolving it.
-_FILE_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|zip|rar)\b|%2e(?:pdf|docx?)", re.I)
+_FILE_EXT = re.compile(rf"\.(?:{FILE_EXTENSIONS})\b|%2e(?:{FILE_EXTENSIONS})\b", re.I)
 # A report's file shown in the page itself: <iframe src=viewer.html?file=…>, <embed src>, <object data>.
 _EMBED_TAG = re.compile(rb"<(?:iframe|embed|object)\b", re.I)
 _EMBED = re.compile(r"""<(?:iframe|embed|object)\b[^>]*?\b(?:src|data)\s*=\s*["']?([^"'\s>]+)""", re.I)
@@ -146,7 +153,6 @@ class PortalSpider(scrapy.Spider):
         if listing.platform == "jpaas" and not platforms.is_jpaas_api(response.url):
             # A JPaaS shell: its units hold what the page shows (navigation or a list), so each
             # unit's answer is read as this page would be; the shell's own links are read below.
-            self.crawler.stats.inc_value("nianbao/platform/jpaas")
             self.note_shell(response, listing)
             for request in listing.requests:
                 key = self._list_key(request)
@@ -180,8 +186,8 @@ class PortalSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"nianbao/platform/{listing.platform}")
         # Per host too: portal health names the platform of a column even when it yields no report.
         self.crawler.stats.inc_value(f"nianbao/host/{urlsplit(response.url).hostname}/platform/{listing.platform}")
-        if listing.platform == "jpaas" and not platforms.is_jpaas_api(response.url):
-            self.note_shell(response, listing)
+        if listing.platform == "jpaas" and listing.requests and not platforms.is_jpaas_api(response.url):
+            self.note_shell(response, listing)  # a shell reached as a column (parse notes those it starts at)
         if response.request is not None:
             self._listed.add(self._list_key(response.request))
         for title, url in dict.fromkeys(listing.entries):
