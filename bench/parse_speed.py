@@ -40,18 +40,20 @@ def pages(n: int, seed: int = 2024) -> list[bytes]:
 
 
 def rates(fns: dict[str, Callable[[bytes], object]], data: list[bytes], repeat: int = 5) -> dict[str, float]:
-    """Reports per second of each function, best of ``repeat`` rounds.
+    """Reports per second of each function, best of ``repeat`` rounds, in CPU time.
 
-    The functions take turns within each round, so that a slow spell of a shared machine
-    slows both sides of a ratio rather than one.
+    CPU time (``process_time``), not wall time: both sides are single-threaded and CPU-bound,
+    and time the process spends descheduled on a shared machine is nobody's cost.  The functions
+    also take turns within each round, so that a slow spell (caches, a busy sibling core) slows
+    both sides of a ratio rather than one.
     """
     best = dict.fromkeys(fns, float("inf"))
     for _ in range(repeat):
         for name, fn in fns.items():
-            start = time.perf_counter()
+            start = time.process_time()
             for page in data:
                 fn(page)
-            best[name] = min(best[name], time.perf_counter() - start)
+            best[name] = min(best[name], time.process_time() - start)
     return {name: len(data) / seconds for name, seconds in best.items()}
 
 
