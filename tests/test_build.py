@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 import sqlite3
 
 import pytest
@@ -117,6 +118,17 @@ def test_metadata_json_describes_every_table_and_column(db):
         for column in db[name].columns_dict:
             assert tables[name]["columns"].get(column), f"{name}.{column} has no description"
         assert set(tables[name]["columns"]) <= set(db[name].columns_dict), f"{name}: stale column descriptions"
+
+
+def test_home_page_links_where_to_start_and_every_link_resolves(ds):
+    """The home page lists the tables alphabetically (cells, applications …); its description
+    points a newcomer at the summary, charts and health pages, by links relative to the home
+    page so that they also work under a base URL."""
+    home = get(ds, "/")
+    links = re.findall(r'<a href="([^"#:]+)">', home.text.split("Start here", 1)[1].split("</ul>", 1)[0])
+    assert {"nianbao/report_summary", "nianbao/reports", "-/charts", "nianbao/failing_checks"} <= set(links)
+    for link in links:
+        assert get(ds, "/" + link).status_code == 200, link
 
 
 @pytest.fixture(scope="module")
