@@ -32,7 +32,8 @@ POOL_MIN = 50  # fewer reports than this are parsed in-process: starting workers
 REPORT_COLUMNS = (
     "id", "title", "issuing_body", "reporting_year", "template_version", "parse_status", "parse_error",
     "checks_status", "format", *rows.METADATA_COLUMNS.values(), "published_on", "url", "source_url", "also_at",
-    "site", "list_title", "platform", "fetched_at", "record_id", "sha256", "page_metadata", "warnings",
+    "site", "list_title", "platform", "fetched_at", "record_id", "source_record_id", "sha256", "page_metadata",
+    "warnings",
 )
 
 
@@ -103,10 +104,11 @@ def parse_records(archive: Archive, recs: list[StoredRecord], by_url: dict[str, 
 
 
 def with_attachments(rec: StoredRecord, report: dict, attachments: list[tuple[str, StoredRecord, dict]]
-                     ) -> tuple[dict, str]:
-    """The page's own parse, or that of an attachment when the tables live in a PDF/Word file."""
+                     ) -> tuple[dict, str, StoredRecord]:
+    """The page's own parse, or that of an attachment when the tables live in a PDF/Word file;
+    with the URL and the archived record the report was read from."""
     if not _needs_attachment(report):
-        return report, rec.final_url
+        return report, rec.final_url, rec
     unreadable = []
     for url, att, candidate in attachments:
         if not _needs_attachment(candidate):
@@ -114,18 +116,18 @@ def with_attachments(rec: StoredRecord, report: dict, attachments: list[tuple[st
             candidate["metadata"] = report.get("metadata") or candidate.get("metadata") or {}
             candidate["title"] = report.get("title") or candidate.get("title")
             candidate["issuing_body"] = report.get("issuing_body") or candidate.get("issuing_body")
-            return candidate, att.final_url
+            return candidate, att.final_url, att
         if candidate.get("status") in ("unsupported_format", "error"):
-            unreadable.append((url, candidate))
+            unreadable.append((url, att, candidate))
     if unreadable:
         # The tables are probably in a file we could not read: say so rather than report "no tables".
-        url, candidate = unreadable[0]
+        url, att, candidate = unreadable[0]
         report = {**report, "status": candidate["status"],
                   "errors": [*(report.get("errors") or []),
                              f"the page has no tables; its attachment {url} could not be read: "
                              + "; ".join(candidate.get("errors") or [])]}
-        return report, url
-    return report, rec.final_url
+        return report, url, att
+    return report, rec.final_url, rec
 
 
 TEXT_COLUMNS = ("overview", "problems_improvements", "other_matters")
@@ -138,7 +140,8 @@ def text_row(rid: str, report: dict) -> dict:
     return {"report_id": rid, **{k: texts.get(k) for k in TEXT_COLUMNS}}
 
 
-def report_row(rid: str, rec: StoredRecord, report: dict, source_url: str, also_at: list[str]) -> dict:
+def report_row(rid: str, rec: StoredRecord, report: dict, source_url: str, also_at: list[str],
+               source_record_id: str) -> dict:
     page_meta = {k: v for k, v in rec.page_metadata.items() if isinstance(v, str) and not k.isascii()}
     meta = {**(report.get("metadata") or {}), **page_meta}  # what the crawler saw on the page wins
     cols = rows.metadata_columns(meta)
@@ -162,6 +165,7 @@ def report_row(rid: str, rec: StoredRecord, report: dict, source_url: str, also_
         "platform": rec.page_metadata.get("platform"),
         "fetched_at": rec.fetched_at,
         "record_id": rec.record_id,
+        "source_record_id": source_record_id,
         "sha256": rec.sha256,
         "page_metadata": json.dumps(meta, ensure_ascii=False),
         "warnings": json.dumps(report.get("warnings") or [], ensure_ascii=False) if report.get("warnings") else None,
@@ -197,7 +201,8 @@ def create_tables(db: sqlite_utils.Database) -> None:
                                              "sha256", "warc_file")}
                            | {"status": int, "warc_offset": int, "warc_length": int}, pk="record_id")
     db["reports"].create({c: int if c == "reporting_year" else str for c in REPORT_COLUMNS}, pk="id",
-                         foreign_keys=[("record_id", "documents", "record_id")])
+                         foreign_keys=[("record_id", "documents", "record_id"),
+                                       ("source_record_id", "documents", "record_id")])
     db["report_texts"].create({"report_id": str, **{c: str for c in TEXT_COLUMNS}}, pk="report_id",
                               foreign_keys=[("report_id", "reports", "id")])
     db["applications"].create({"report_id": str, "row_key": str, "row_order": int, "row_label": str}
@@ -275,8 +280,8 @@ def build(data_dir: Path | str, workers: int | None = None) -> dict[str, int]:
         parsed = parse_records(archive, [rec for rec, _ in pairs], by_url, workers)
         for (rec, also_at), (page_report, attachments) in zip(pairs, parsed, strict=True):
             rid = report_id(rec.url)
-            report, source_url = with_attachments(rec, page_report, attachments)
-            report_rows.append(report_row(rid, rec, report, source_url, also_at))
+            report, source_url, source = with_attachments(rec, page_report, attachments)
+            report_rows.append(report_row(rid, rec, report, source_url, also_at, source.record_id))
             pending["report_texts"].append(text_row(rid, report))
             if report.get("template_version") in ("2019", "2021"):
                 for table, make in DETAIL_TABLES:

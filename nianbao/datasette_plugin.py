@@ -7,8 +7,9 @@ The rewritten query never shows: the page script puts the user's words back in
 the search box.
 
 It also registers the publishing pages: ``/-/archived/<record_id>`` (a report's
-archived copy, made safe) and ``/-/charts`` (offline charts of report_summary),
-links record ids to the former, and gives SQL the ``nb_fts_query`` function that
+archived copy, made safe), ``/-/cell/<report_id>/<path>`` (that copy with the cell a
+figure was read from highlighted) and ``/-/charts`` (offline charts of report_summary),
+links record ids and cell locations to the former two, and gives SQL the ``nb_fts_query`` function that
 canned queries use to search.
 """
 
@@ -110,26 +111,51 @@ def prepare_connection(conn):
 @hookimpl
 def register_routes():
     from nianbao.charts import charts_page
-    from nianbao.publish_archived import archived_page
+    from nianbao.publish_archived import archived_page, cell_page
 
     return [
         (r"^/-/archived/(?P<record_id>[^/]+)$", archived_page),
+        (r"^/-/cell/(?P<report_id>[^/]+)/(?P<path>[^/]+)$", cell_page),
         (r"^/-/charts$", charts_page),
     ]
 
 
 @hookimpl
-def render_cell(value, column, table, database, datasette):
+def render_cell(row, value, column, table, database, datasette):
+    # A figure, one click from the cell it was printed in (see nianbao.publish_archived).
+    if table == "cells" and column == "location":
+        report_id, path = _plain(row, "report_id"), _plain(row, "path")
+        if not (isinstance(report_id, str) and isinstance(path, str)):  # columns not selected
+            return None
+        shown = datasette.urls.path(f"/-/cell/{quote(report_id, safe='')}/{quote(path, safe='')}") + "#nb-cell"
+        return Markup('{} <a class="nb-cell" href="{}">在存档页中查看 show where printed</a>').format(
+            value or "", shown)
     # A report's archived page, one click from its row; see nianbao.publish_archived for why it is safe.
-    if column != "record_id" or table not in ("reports", "documents"):
+    if column not in ("record_id", "source_record_id") or table not in ("reports", "documents"):
         return None
     if isinstance(value, dict):  # a foreign key Datasette has expanded
         value = value.get("value")
     if not isinstance(value, str) or not value:
         return None
+    if column == "source_record_id" and _same_as_record(row, value):
+        return Markup("= record_id")  # read from the page itself: one link to it is enough
     archived = datasette.urls.path("/-/archived/" + quote(value, safe=""))
     if table == "documents":
         return Markup('{} <a class="nb-archived" href="{}">存档副本 archived copy</a>').format(value, archived)
     document = datasette.urls.table(database, "documents") + "/" + tilde_encode(value)
     return Markup('<a href="{}">{}</a> · <a class="nb-archived" href="{}" title="scripts removed">'
                   "存档副本 archived copy</a>").format(document, value, archived)
+
+
+def _plain(row, column: str):
+    """A column's value in a row Datasette renders: None when not selected, a label-expanded
+    foreign key reduced to its value."""
+    try:
+        value = row[column]
+    except (IndexError, KeyError):
+        return None
+    return value.get("value") if isinstance(value, dict) else value
+
+
+def _same_as_record(row, value: str) -> bool:
+    return _plain(row, "record_id") == value

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -20,9 +21,10 @@ from urllib.parse import quote, unquote
 
 import nh3
 from datasette.utils.asgi import Response
+from lxml import etree
 
 from archive import Archive, ArchiveError
-from parsers.html import decode_html
+from parsers.html import cell_elements, decode_html, read_html
 
 CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 SECURITY_HEADERS = {
@@ -65,6 +67,23 @@ def sanitise(markup: str) -> str:
                      attribute_filter=_drop_remote_resources)
 
 
+MARK = "nb-cell"  # the id of the highlighted cell: a link ending in #nb-cell scrolls to it, no script needed
+_CELL_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, **{tag: nh3.ALLOWED_ATTRIBUTES.get(tag, set()) | {"id"}
+                                                  for tag in ("td", "th")}}
+
+
+def _keep_only_the_mark(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return value if value == MARK else None
+    return _drop_remote_resources(element, attribute, value)
+
+
+def sanitise_marked(markup: str) -> str:
+    """``sanitise``, keeping the one ``id`` that marks the highlighted cell (and no other id)."""
+    return nh3.clean(markup, link_rel="noopener noreferrer nofollow", url_schemes={"http", "https"},
+                     attributes=_CELL_ATTRIBUTES, attribute_filter=_keep_only_the_mark)
+
+
 _LOCK = threading.Lock()
 
 
@@ -90,12 +109,72 @@ def render(archive_dir: Path, record_id: str) -> ArchivedView:
             return ArchivedView(200, "text/plain; charset=utf-8", SECURITY_HEADERS, text.encode("utf-8"))
         banner = BANNER.format(url=html.escape(rec.url), fetched_at=html.escape(rec.fetched_at or ""),
                                record_id=html.escape(rec.record_id))
-        page = f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{banner}{sanitise(text)}</body></html>'
-        return ArchivedView(200, "text/html; charset=utf-8", SECURITY_HEADERS, page.encode("utf-8"))
+        return _html_view(banner, sanitise(text))
     name = Path(rec.final_url.split("?", 1)[0]).name or "document"
     headers = {**SECURITY_HEADERS, "content-disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"}
     return ArchivedView(200, rec.content_type or "application/octet-stream", headers, body)
 
+
+def render_cell(archive_dir: Path, record_id: str, where: dict, label: str) -> ArchivedView:
+    """The archived page with the table cell a figure was read from highlighted (``#nb-cell``).
+
+    The cell is found by the parser's own walk of the same bytes (``parsers.html.cell_elements``),
+    so "table 2, row 5, column 3" means what it meant when the figure was read.  Figures read
+    from a PDF, a Word file or a text line send the archived file itself.
+    """
+    key = (where.get("table"), where.get("row"), where.get("col"))
+    if None in key:
+        return render(archive_dir, record_id)
+    try:
+        archive = _open(archive_dir)
+        with _LOCK:
+            rec = archive.get(record_id)
+            body = archive.read_body(rec)
+    except ArchiveError as exc:
+        return ArchivedView(404, "text/plain; charset=utf-8", SECURITY_HEADERS, f"not archived: {exc}".encode())
+    if not _is_html((rec.content_type or "").lower(), body):
+        return render(archive_dir, record_id)
+    root = read_html(body, rec.content_type)  # as the parser read it
+    cell = cell_elements(root).get(key) if root is not None else None
+    if cell is None:
+        note = "单元格未找到 the cell was not found in this copy"
+        markup = decode_html(body, rec.content_type)
+    else:
+        cell.set("id", MARK)
+        note = "标出的单元格 highlighted cell"
+        markup = etree.tostring(root, method="html", encoding="unicode")
+    banner = BANNER.format(url=html.escape(rec.url), fetched_at=html.escape(rec.fetched_at or ""),
+                           record_id=html.escape(rec.record_id))
+    banner = banner.replace("</div>", f" · {note}: <b>{html.escape(label)}</b></div>", 1)
+    return _html_view(banner, sanitise_marked(markup))
+
+
+# The page's own styles are gone with its <style> and style attributes: ruled tables keep it legible.
+STYLE = ("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:2px 6px}"
+         f"#{MARK}{{outline:3px solid #e8590c;background:#fff3bf}}")
+
+
+def _html_view(banner: str, body: str) -> ArchivedView:
+    page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>{STYLE}</style></head>'
+            f"<body>{banner}{body}</body></html>")
+    return ArchivedView(200, "text/html; charset=utf-8", SECURITY_HEADERS, page.encode("utf-8"))
+
+
+async def cell_page(datasette, request) -> Response:
+    """Datasette route ``/-/cell/<report_id>/<path>``: a figure, shown where it was printed."""
+    report_id, path = unquote(request.url_vars["report_id"]), unquote(request.url_vars["path"])
+    root = archive_dir_of(datasette)
+    db = datasette.get_database()
+    row = (await db.execute(
+        "select c.location, c.value, c.source_text, r.source_record_id from cells c"
+        " join reports r on r.id = c.report_id where c.report_id = ? and c.path = ?", [report_id, path])).first()
+    if row is None or root is None or not (root / "index.sqlite").is_file():
+        what = "no such figure" if row is None else "no archive beside this database"
+        return Response.text(what, status=404, headers=SECURITY_HEADERS)
+    where = json.loads(row["location"] or "{}")
+    label = f"{path} = {row['value'] if row['value'] is not None else '—'} ({row['source_text'] or ''})"
+    view = await asyncio.to_thread(render_cell, root, row["source_record_id"], where, label)
+    return Response(view.body, status=view.status, headers=view.headers, content_type=view.content_type)
 
 
 def archive_dir_of(datasette) -> Path | None:

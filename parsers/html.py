@@ -175,8 +175,10 @@ class _Enough(Exception):
 
 
 class _Emitter:
-    def __init__(self, limit: int | None = None, until: Callable[[Token], bool] | None = None) -> None:
+    def __init__(self, limit: int | None = None, until: Callable[[Token], bool] | None = None,
+                 cells: dict | None = None) -> None:
         self.tokens: list[Token] = []
+        self.cells = cells  # when given: (table, row, col) of each data cell -> its element
         self.images: list[int] = []  # token index at which each <img> appears
         self.tables = 0
         self.blocks = 0
@@ -283,6 +285,8 @@ class _Emitter:
                     if colspan > 1:
                         where["colspan"] = colspan
                     append(Token(text, where, True, grid))
+                    if self.cells is not None:
+                        self.cells[grid + (col,)] = cell
                     if bounded:
                         self._full()
                 col += colspan
@@ -321,6 +325,15 @@ def html_tokens(root: etree._Element, limit: int | None = None,
     if images is not None:
         images.extend(emitter.images)
     return emitter.tokens
+
+
+def cell_elements(root: etree._Element) -> dict[tuple[int, int, int], etree._Element]:
+    """Each data cell's element by the (table, row, col) its tokens' provenance names: the walk of
+    ``html_tokens`` itself, so that the numbering is the parser's, rowspans and layout tables included."""
+    cells: dict[tuple[int, int, int], etree._Element] = {}
+    body = root.find("body")
+    _Emitter(cells=cells).element(body if body is not None else root)
+    return cells
 
 
 _FEED = 2048  # characters fed to the incremental parser at a time

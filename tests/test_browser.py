@@ -1,4 +1,4 @@
-"""A person's path through the site, in a real headless Chromium: search in Chinese, then a chart.
+"""A person's path through the site, in a real headless Chromium: search in Chinese, a chart, a figure's cell.
 
 Runs `nianbao serve` as a user would (a child process on a free 127.0.0.1 port) on a
 database built from the seed reports, and drives Debian's /usr/bin/chromium with
@@ -43,6 +43,9 @@ def site(tmp_path_factory):
         for seed in sorted((FIXTURES / "seeds").glob("*.txt")):
             archive_page(archive, f"http://127.0.0.1/ndbg/{seed.name}", seed.read_bytes(),
                          meta={"list_title": seed.name})
+        archive_page(archive, "http://127.0.0.1/ndbg/linchuan.html",
+                     (FIXTURES / "html" / "06_nested_layout_2021.html").read_bytes(),
+                     headers=[("Content-Type", "text/html; charset=utf-8")])
     build(data)
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "nianbao", "serve", "--data", str(data), "--port", str(port)],
@@ -112,3 +115,21 @@ def test_open_a_chart_of_a_selection(site, page, tmp_path):
         let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i]) n++; } return n; })""")
     assert len(painted) == 3 and all(n > 1000 for n in painted), painted
     assert all(u.startswith(site) for u in page.requests_seen), "a chart loaded something from elsewhere"
+
+
+def test_from_a_figure_to_the_cell_it_was_printed_in(site, page, tmp_path):
+    path = "applications.new_received.natural_person"
+    page.goto(site + f"/nianbao/cells?path={path}&_size=max")
+    row = page.locator("tr", has_text="临川区财政局")
+    source_text = row.locator("td.col-source_text").inner_text().strip()
+    row.locator("a.nb-cell").click()
+    page.wait_for_load_state("load")
+    page.screenshot(path=tmp_path / "cell.png")
+    assert page.url.endswith("#nb-cell")
+    cell = page.locator("#nb-cell")
+    assert cell.inner_text().strip() == source_text == "9"
+    # Scrolled to, without any script: the cell is inside the viewport.
+    box = cell.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900 and box["width"] > 0
+    assert page.evaluate("() => window.scrollY") > 0
+    assert all(u.startswith(site) for u in page.requests_seen), page.requests_seen

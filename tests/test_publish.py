@@ -9,6 +9,7 @@ import json
 import re
 from urllib.parse import quote
 
+import lxml.html
 import pytest
 import sqlite_utils
 from conftest import FIXTURES, archive_page
@@ -49,6 +50,10 @@ def data_dir(tmp_path_factory):
         write(archive, "http://127.0.0.1/ndbg/gulou.html",
               "<html><body><h1>鼓楼区人民政府2023年政府信息公开工作年度报告</h1></body></html>".encode(),
               headers=HTML, meta={"发布机构": "鼓楼区人民政府"})
+        # Report tables inside a layout table (table numbers count the frame), with a script added.
+        nested = (FIXTURES / "html" / "06_nested_layout_2021.html").read_text("utf-8")
+        write(archive, "http://127.0.0.1/ndbg/nested.html",
+              nested.replace("</body>", "<script>alert('cell')</script></body>").encode("utf-8"), headers=HTML)
         pdf = FIXTURES / "real" / "huaian_szf_2024_report.pdf"
         write(archive, "http://127.0.0.1/ndbg/huaian.pdf", pdf.read_bytes(), headers=[("Content-Type", "application/pdf")])
     build(data)
@@ -363,3 +368,38 @@ def test_archived_pdf_is_a_download_and_unknown_ids_404(ds, db):
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert r.headers["content-disposition"].startswith("attachment")
     assert get(ds, "/-/archived/" + quote("<urn:uuid:nope>", safe="")).status_code == 404
+
+
+def _report_cells(db, url_end: str) -> list[dict]:
+    return list(db.query("select c.* from cells c join reports r on r.id = c.report_id where r.url like ?",
+                         [f"%/{url_end}"]))
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_every_figure_of_an_html_report_is_shown_highlighted_where_it_was_printed(ds, db):
+    cells = _report_cells(db, "nested.html")
+    assert len(cells) > 100
+    for cell in cells:
+        r = get(ds, f"/-/cell/{quote(cell['report_id'], safe='')}/{quote(cell['path'], safe='')}")
+        assert r.status_code == 200 and "sandbox" in r.headers["content-security-policy"]
+        assert "<script" not in r.text.lower()
+        marked = lxml.html.fromstring(r.text).xpath('//*[@id="nb-cell"]')
+        assert len(marked) == 1, cell["path"]
+        assert marked[0].tag in ("td", "th")
+        assert _squeeze(marked[0].text_content()) == _squeeze(cell["source_text"]), cell["path"]
+
+
+def test_the_cells_table_links_each_figure_to_its_place(ds, db):
+    (cell,) = [c for c in _report_cells(db, "nested.html") if c["path"] == "applications.new_received.natural_person"]
+    page = get(ds, "/nianbao/cells?path=applications.new_received.natural_person&_size=max").text
+    assert f'/-/cell/{quote(cell["report_id"], safe="")}/applications.new_received.natural_person#nb-cell' in page
+
+
+def test_a_figure_read_from_a_pdf_sends_the_archived_pdf_and_unknown_figures_404(ds, db):
+    (cell, *_) = _report_cells(db, "huaian.pdf")
+    r = get(ds, f"/-/cell/{quote(cell['report_id'], safe='')}/{quote(cell['path'], safe='')}")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert get(ds, f"/-/cell/{quote(cell['report_id'], safe='')}/no.such.path").status_code == 404
