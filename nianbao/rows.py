@@ -68,8 +68,11 @@ def metadata_columns(page_metadata: dict) -> dict:
 def labels(version: str) -> dict[str, str]:
     """Every key of a template → its official label: `applications.granted` → （一）予以公开.
 
-    By template, because the two differ (2019 处理决定数量 is 2021's 本年处理决定数量).
+    By template, because the two differ (2019 处理决定数量 is 2021's 本年处理决定数量).  A report whose
+    template is unknown (a page holding only section 四) has only section 四's, the same in both.
     """
+    if version not in ("2019", "2021"):
+        return {k: v for k, v in labels("2021").items() if k.startswith("review_litigation.")}
     tables = schema.schema()["templates"][version]["tables"]
     out: dict[str, str] = {}
     for row in tables["applications"]["rows"]:
@@ -88,11 +91,15 @@ def labels(version: str) -> dict[str, str]:
 
 @cache
 def application_order(version: str) -> dict[str, int]:
+    if version not in ("2019", "2021"):
+        return {}
     return {label.key: i for i, label in enumerate(schema.application_rows(version)[0])}
 
 
 @cache
 def rule_descriptions(version: str) -> dict[str, str | None]:
+    if version not in ("2019", "2021"):
+        version = "2021"  # section 四 alone: its rules are the same in both templates
     return {r["id"]: r.get("description") for r in schema.rules(version)}
 
 
