@@ -251,7 +251,10 @@ def find_title(head: list[Token], meta: dict, page_title: str | None) -> str | N
     A metadata value ("组配分类：政府信息公开年报") is not the heading, and a bare report name without a
     body or a year (a column name such as 政府信息公开年报) is taken only when nothing better is printed.
     """
-    values = {clean(v).replace(" ", "") for k, v in meta.items() if v and k not in _TITLES}
+    # A value naming a year's report (关键字 often repeats the title) names this report: only the others
+    # (a column or class such as 政府信息公开年报) are not its heading.
+    values = {clean(v).replace(" ", "") for k, v in meta.items()
+              if v and k not in _TITLES and not _YEAR_IN_TITLE.search(arabic_years(v))}
     generic = None
     candidates: list[str] = []
     for n, t in enumerate(head[:60]):

@@ -23,6 +23,17 @@ def test_a_metadata_value_is_not_the_title():
     assert report["metadata"]["组配分类"] == "政府信息公开年报"
 
 
+def test_a_heading_that_a_metadata_value_repeats_is_the_title():
+    """白银区统计局 2020: 关键字 repeats the report's name, then the page prints it as its heading."""
+    from conftest import FIXTURES
+
+    name = "baiyinqu_tjj_2020_keyword_repeats_title.txt"
+    report = parse_bytes((FIXTURES / "text" / name).read_bytes(), filename=name)
+    assert report["metadata"]["关键字"] == "白银区统计局2020年政府信息公开工作年度报告"
+    assert report["title"] == "白银区统计局2020年政府信息公开工作年度报告"
+    assert report["reporting_year"] == 2020
+
+
 def test_a_bare_report_name_is_the_title_only_when_nothing_better_is_printed():
     report = parse_html("<h2>政府信息公开年报</h2><h1>某某县2021年政府信息公开工作年度报告</h1>")
     assert report["title"] == "某某县2021年政府信息公开工作年度报告"
