@@ -91,6 +91,22 @@ def test_other_spellings_fill_the_standard_columns():
     assert columns["publisher"] == "汉中市自然资源局"
 
 
+def test_bare_date_and_author_labels():
+    """重庆武隆区统计局 2020 prints its publication date as ``日期:2021-01-22`` under the heading;
+    other portals print ``作者:`` beside 来源.  Both are fields, and 日期 fills the published date."""
+    from conftest import FIXTURES
+
+    from nianbao.rows import metadata_columns
+
+    name = "cqwl_tjj_2020_date_label.txt"
+    report = parse_bytes((FIXTURES / "text" / name).read_bytes(), filename=name)
+    assert report["metadata"] == {"日期": "2021-01-22"}
+    assert metadata_columns(report["metadata"])["published_date"] == "2021-01-22"
+    assert report["title"] == "重庆市武隆区统计局2020年政府信息公开工作年度报告"
+    report = parse_bytes("作者:本站原创 来源:建新镇 时间:2019-01-10\n一、总体情况\n无。\n".encode(), filename="r.txt")
+    assert report["metadata"] == {"作者": "本站原创", "来源": "建新镇", "时间": "2019-01-10"}
+
+
 @pytest.mark.parametrize(("title", "year", "body"), [
     ("某某县人民政府二〇一九年政府信息公开工作年度报告", 2019, "某某县人民政府"),
     ("某某县人民政府二○一九年政府信息公开工作年度报告", 2019, "某某县人民政府"),   # ○: a circle
