@@ -283,7 +283,8 @@ def build(data_dir: Path | str, workers: int | None = None) -> dict[str, int]:
             report, source_url, source = with_attachments(rec, page_report, attachments)
             report_rows.append(report_row(rid, rec, report, source_url, also_at, source.record_id))
             pending["report_texts"].append(text_row(rid, report))
-            if report.get("template_version") in ("2019", "2021"):
+            # A page holding only section 四 has values without a known template.
+            if report.get("template_version") in ("2019", "2021") or report.get("review_litigation"):
                 for table, make in DETAIL_TABLES:
                     pending[table].extend(make(rid, report))
             if len(report_rows) % BATCH == 0:

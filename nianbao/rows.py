@@ -32,7 +32,7 @@ METADATA_ALIASES = {
     "信息索引号": "索引号", "名称": "信息名称", "标题": "信息名称", "文件名称": "信息名称",
     "发文机关": "发布机构", "发布单位": "发布机构", "公开主体": "发布机构", "信息分类": "主题分类",
     "发文日期": "发布日期", "公开日期": "发布日期", "生成日期": "发布日期", "发布时间": "发布日期",
-    "发表日期": "发布日期", "公文生成日期": "发布日期", "时间": "发布日期",
+    "发表日期": "发布日期", "公文生成日期": "发布日期", "时间": "发布日期", "日期": "发布日期",
     "印发日期": "成文日期", "发文单位": "发布机构",
     "失效日期": "废止日期", "发文字号": "文号", "主题词": "关键词", "关键字": "关键词",
 }
@@ -68,8 +68,11 @@ def metadata_columns(page_metadata: dict) -> dict:
 def labels(version: str) -> dict[str, str]:
     """Every key of a template → its official label: `applications.granted` → （一）予以公开.
 
-    By template, because the two differ (2019 处理决定数量 is 2021's 本年处理决定数量).
+    By template, because the two differ (2019 处理决定数量 is 2021's 本年处理决定数量).  A report whose
+    template is unknown (a page holding only section 四) has only section 四's, the same in both.
     """
+    if version not in ("2019", "2021"):
+        return {k: v for k, v in labels("2021").items() if k.startswith("review_litigation.")}
     tables = schema.schema()["templates"][version]["tables"]
     out: dict[str, str] = {}
     for row in tables["applications"]["rows"]:
@@ -88,11 +91,15 @@ def labels(version: str) -> dict[str, str]:
 
 @cache
 def application_order(version: str) -> dict[str, int]:
+    if version not in ("2019", "2021"):
+        return {}
     return {label.key: i for i, label in enumerate(schema.application_rows(version)[0])}
 
 
 @cache
 def rule_descriptions(version: str) -> dict[str, str | None]:
+    if version not in ("2019", "2021"):
+        version = "2021"  # section 四 alone: its rules are the same in both templates
     return {r["id"]: r.get("description") for r in schema.rules(version)}
 
 

@@ -155,12 +155,20 @@ def evaluate(report: dict, cells: Mapping[str, object] | None = None) -> list[di
     does); the report's three sections are flattened otherwise.
     """
     version = report.get("template_version")
+    review_only = False
     if version not in ("2019", "2021"):
-        return []
+        if not report.get("review_litigation"):
+            return []
+        # Only section 四 was read (a page holding its table alone): its rules are the same in both
+        # templates, and only they (and the sanity rules) apply.
+        version, review_only = "2021", True
     out = []
     if cells is None:
         cells = flatten_cells(report)
     for rule in _compiled(version):
+        if review_only and rule.instances is not None \
+                and not all(p.startswith("review_litigation.") for i in rule.instances for p in i.paths):
+            continue
         if rule.instances is None:
             result = _sanity(rule.id, cells, version)
             if result["failed"]:  # listed in document order, whatever order ``cells`` has

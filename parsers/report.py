@@ -180,6 +180,17 @@ def fill(report: dict, tokens: list[Token], page_title: str | None, images: list
             report["errors"].append("standard tables found but no values could be read")
         elif report["errors"]:
             report["status"] = "partial"
+    elif "review_litigation" in spans and review_table_printed(tokens, spans["review_litigation"]):
+        # No 二/三 label names the template (a flipbook page holding only section 四): section 四's
+        # table is the same in both templates, so its values are read; the template stays unknown.
+        found = tables.review_litigation(tokens, spans["review_litigation"], out)
+        report["review_litigation"] = out.values.get("review_litigation", {})
+        for key in ("proactive_disclosure", "applications"):
+            report["errors"].append(f"section {key} not found" if key not in spans
+                                    else f"section {key}: no standard table found")
+        if not found:
+            report["errors"].append("section review_litigation: its table was found but not one value")
+        report["status"] = "partial"
     else:
         missing_tables(report, tokens, spans, images)
     report["provenance"] = out.provenance
@@ -188,6 +199,17 @@ def fill(report: dict, tokens: list[Token], page_title: str | None, images: list
                        for k in ("overview", "problems_improvements", "other_matters")}
     report["issuing_body"] = find_body(report["metadata"], report["title"])
     report["checks"] = checks.evaluate(report, out.cells)
+
+
+# Section 四's table is known by its two lawsuit groups, printed by both templates and by no
+# report written before them (those say "行政复议、行政诉讼" in prose).
+_LAWSUIT_GROUPS = ("未经复议直接起诉", "复议后起诉")
+
+
+def review_table_printed(tokens: list[Token], span: tuple[int, int]) -> bool:
+    """Does section 四 print the national table (its header's lawsuit groups), whatever the template?"""
+    text = "".join(t.norm for t in tokens[span[0]:span[1]] if t.is_text and len(t.norm) < 120)
+    return all(g in text for g in _LAWSUIT_GROUPS)
 
 
 def missing_tables(report: dict, tokens: list[Token], spans: dict, images: list[int]) -> None:
@@ -229,7 +251,10 @@ def find_title(head: list[Token], meta: dict, page_title: str | None) -> str | N
     A metadata value ("组配分类：政府信息公开年报") is not the heading, and a bare report name without a
     body or a year (a column name such as 政府信息公开年报) is taken only when nothing better is printed.
     """
-    values = {clean(v).replace(" ", "") for k, v in meta.items() if v and k not in _TITLES}
+    # A value naming a year's report (关键字 often repeats the title) names this report: only the others
+    # (a column or class such as 政府信息公开年报) are not its heading.
+    values = {clean(v).replace(" ", "") for k, v in meta.items()
+              if v and k not in _TITLES and not _YEAR_IN_TITLE.search(arabic_years(v))}
     generic = None
     candidates: list[str] = []
     for n, t in enumerate(head[:60]):
@@ -301,6 +326,13 @@ def find_body(meta: dict, title: str | None) -> str | None:
     if not title:
         return None
     printed = arabic_years(_TITLE_NOTE.sub("", _PAGE_CAPTION.sub("", clean(title)).replace(" ", "")))
+    # A file or book name joins its fields with "_" ("2020年报_审计局", a flipbook's caption): the
+    # field that is the report's name is not the body, wherever it stands.
+    fields = [f for f in re.split(r"[_＿]+", printed) if f]
+    if len(fields) > 1:
+        names = [f for f in fields if _REPORT_NAME.fullmatch(simplified(f))]
+        if names and len(names) < len(fields):
+            printed = "".join(f for f in fields if f not in names) + names[0]
     # Match on the simplified form (a 1:1 character map) so traditional-script titles work, and cut
     # the printed title at the same place: the body is returned as printed.
     m = _REPORT_NAME.search(simplified(printed))

@@ -48,11 +48,12 @@ MAX_HEADING = 40
 _ANY_HEADING = re.compile("|".join(f"(?:{p.pattern})" for p in _HEADINGS.values()))
 
 
-# A section heading printed inside a paragraph: after a sentence ends ("…联系。一、总体情况") or at the
+# A section heading printed inside a paragraph: after a sentence ends ("…联系。一、总体情况"), after the
+# colon that announces it ("现将…汇报如下: 一、总体情况"), or at the
 # start of a line that goes on with the section's text ("一、总体情况 2022年，…"), as pages that lost
 # their line breaks print it.  Only the national numbering (一、 … 六、) is looked for there.
 _EMBEDDED = re.compile(
-    r"(?:^|(?<=[。；;！!？?]))\s*([一二三四五六][、．.]\s*(?:[^，。；：:\s]{0,14}?)"
+    r"(?:^|(?<=[。；;！!？?：:]))\s*([一二三四五六][、．.]\s*(?:[^，。；：:\s]{0,14}?)"
     r"(?:" + "|".join(_PHRASES.values()) + r")(?:及(?:其)?改进(?:情况|措施)|和改进(?:情况|措施))?)"
 )
 
@@ -102,8 +103,8 @@ def _heading_parts(t: Token) -> list[str] | None:
     for m in _EMBEDDED.finditer(simplified(text)):  # one character for one: positions hold
         start, end = m.start(1), m.end(1)
         rest = text[end:].strip()
-        if start == 0 and len(rest) <= 10 and not re.search(r"[。；;，,：:]", rest):
-            continue  # the whole line is the heading ("…问题及整改情况"): nothing to cut
+        if start == 0 and len(rest) <= 10 and not re.search(r"[。；;，,：:]", rest.rstrip("。.；;")):
+            continue  # the whole line is the heading ("…问题及整改情况", "…总体情况概述。"): nothing to cut
         if text[end:end + 1] in (",", "，", "、"):
             continue  # a list of the headings (a table of contents), not one opening its section
         cuts += [start, end]

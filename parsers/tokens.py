@@ -135,6 +135,33 @@ def _pipe_kind(stripped: str, lead: bool) -> int:
     return 1 if filled == [0] else 2
 
 
+def _continued_rows(lines: list[str], edges: dict[int, tuple[bool, bool, bool]]) -> dict[int, list[int]]:
+    """Pipe rows printed over several lines because an empty cell held a line break.
+
+    A converter that writes an empty cell's ``<br>`` (or ``<p></p>``) as a newline prints the row
+    ``label | 25 | | | | | | 25 |`` as ``label | 25 |``, four lines ``|`` and ``| 25 |``: each line
+    break sits between two ``|`` and is an empty cell.  In a run of rows (not of one cell per line,
+    and without a leading border on every line), a line that starts with ``|`` and prints only values
+    or nothing goes on with the row above it, when that row names a data row (in one of its first cells) and ends with ``|``.
+    Returns {the row's first line: the lines that go on with it}.
+    """
+    out: dict[int, list[int]] = {}
+    head = None
+    for n, line in enumerate(lines):
+        edge = edges.get(n)
+        stripped = line.strip()
+        if edge is None or edge[0] or edge[2]:
+            head = None
+            continue
+        if head is not None and stripped.startswith("|") and lines[(out.get(head) or [head])[-1]].rstrip().endswith("|") \
+                and all(not f or _is_value(f) for f in _PIPE_ROW.split(stripped)):
+            out.setdefault(head, []).append(n)
+            continue
+        labels = [f for f in _PIPE_ROW.split(stripped)[:3] if f and not _is_value(f)]
+        head = n if any(_row_label_fields(f) is not None for f in labels) else None
+    return out
+
+
 def _empty_lines(lines: list[str]) -> set[int]:
     """Blank lines that stand for an empty cell, where the layout says so.
 
@@ -361,10 +388,17 @@ def text_tokens(text: str) -> list[Token]:
     # empty cell ("" + " |"); "||" and longer runs of bars are the converter's row and span fillers.
     empty |= {n for n, (lead, trail, cell_lines) in edges.items()
               if cell_lines and trail and not lead and lines[n].strip() == "|"}
+    continued = _continued_rows(lines, edges)
+    absorbed = {m for ms in continued.values() for m in ms}
     rows: list[list[str] | None] = []  # each line's fields; None where nothing is printed
     several: list[int] = []  # lines of several fields
     for n, line in enumerate(lines):
         lineno = n + 1
+        if n in absorbed:  # printed as part of the row above (_continued_rows)
+            rows.append(None)
+            continue
+        if n in continued:
+            line = line.rstrip() + "".join(lines[m].strip() for m in continued[n])
         if n in empty:
             tokens.append(Token("", {"line": lineno, "col": 0, "empty": True}))
             rows.append(None)

@@ -94,3 +94,32 @@ def test_a_lone_bar_among_bar_ended_cell_lines_is_an_empty_cell():
     assert [new[k] for k in ("natural_person", "commercial_enterprise", "other_org")] == [None, None, None]
     where = report["provenance"]["applications.new_received.total"]
     assert where["text"] == "0"
+
+
+def test_a_pipe_row_broken_over_lines_by_its_empty_cells():
+    """An empty cell's line break splits a pipe row: ``label | 25 |``, ``|`` ×4, ``| 25 |``.
+
+    Each break sits between two ``|``: it is the empty cell.  The row's lines are one row again,
+    so the value after the empty cells is the 总计 column's, not 自然人's.
+    """
+    text = "一、本年新收政府信息公开申请数量 | 25 |\n|\n|\n|\n|\n| 25 |\n二、上年结转政府信息公开申请数量 |\n|\n|\n|\n|\n|\n| 0 |\n"
+    assert rows(text) == [["一、本年新收政府信息公开申请数量", "25", "", "", "", "", "", "25"],
+                          ["二、上年结转政府信息公开申请数量", "", "", "", "", "", "", "0"]]
+
+
+def test_rows_broken_by_empty_cells_in_a_real_2019_report():
+    """A 区发改局's 2020 report (2019 template): 三's rows print 自然人 and 总计, the five columns
+    between them empty and broken over lines; 二's signed changes (+1, -2) and 184719元 stay right."""
+    report = parse_file("williamhill_fgj_2020_rows_broken_by_empty_cells.txt")
+    apps = report["applications"]
+    empty = dict.fromkeys(("commercial_enterprise", "research_institution", "social_welfare_org",
+                           "legal_service_org", "other_org"))
+    assert apps["new_received"] == {"natural_person": 25, **empty, "total": 25}
+    assert apps["carried_over"] == {"natural_person": None, **empty, "total": 0}
+    assert apps["granted"] == {"natural_person": 7, **empty, "total": 7}
+    assert apps["partially_granted"] == {"natural_person": 1, **empty, "total": 1}
+    art5 = report["proactive_disclosure"]["art20_5"]
+    assert art5["administrative_licensing"] == {"prev_year_items": 22, "change_this_year": 1, "decisions": 23}
+    assert report["proactive_disclosure"]["art20_6"]["administrative_penalty"]["change_this_year"] == -2
+    assert report["proactive_disclosure"]["art20_9"]["centralized_procurement"]["procurement_amount"] == 18.4719
+    assert report["provenance"]["applications.new_received.total"]["line"] == 26

@@ -23,6 +23,17 @@ def test_a_metadata_value_is_not_the_title():
     assert report["metadata"]["组配分类"] == "政府信息公开年报"
 
 
+def test_a_heading_that_a_metadata_value_repeats_is_the_title():
+    """白银区统计局 2020: 关键字 repeats the report's name, then the page prints it as its heading."""
+    from conftest import FIXTURES
+
+    name = "baiyinqu_tjj_2020_keyword_repeats_title.txt"
+    report = parse_bytes((FIXTURES / "text" / name).read_bytes(), filename=name)
+    assert report["metadata"]["关键字"] == "白银区统计局2020年政府信息公开工作年度报告"
+    assert report["title"] == "白银区统计局2020年政府信息公开工作年度报告"
+    assert report["reporting_year"] == 2020
+
+
 def test_a_bare_report_name_is_the_title_only_when_nothing_better_is_printed():
     report = parse_html("<h2>政府信息公开年报</h2><h1>某某县2021年政府信息公开工作年度报告</h1>")
     assert report["title"] == "某某县2021年政府信息公开工作年度报告"
@@ -78,6 +89,22 @@ def test_other_spellings_fill_the_standard_columns():
     columns = metadata_columns({"发布时间": "2022年01月24日 08:47", "发文单位": "汉中市自然资源局"})
     assert columns["published_date"] == "2022年01月24日 08:47"
     assert columns["publisher"] == "汉中市自然资源局"
+
+
+def test_bare_date_and_author_labels():
+    """重庆武隆区统计局 2020 prints its publication date as ``日期:2021-01-22`` under the heading;
+    other portals print ``作者:`` beside 来源.  Both are fields, and 日期 fills the published date."""
+    from conftest import FIXTURES
+
+    from nianbao.rows import metadata_columns
+
+    name = "cqwl_tjj_2020_date_label.txt"
+    report = parse_bytes((FIXTURES / "text" / name).read_bytes(), filename=name)
+    assert report["metadata"] == {"日期": "2021-01-22"}
+    assert metadata_columns(report["metadata"])["published_date"] == "2021-01-22"
+    assert report["title"] == "重庆市武隆区统计局2020年政府信息公开工作年度报告"
+    report = parse_bytes("作者:本站原创 来源:建新镇 时间:2019-01-10\n一、总体情况\n无。\n".encode(), filename="r.txt")
+    assert report["metadata"] == {"作者": "本站原创", "来源": "建新镇", "时间": "2019-01-10"}
 
 
 @pytest.mark.parametrize(("title", "year", "body"), [

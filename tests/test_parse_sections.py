@@ -93,6 +93,25 @@ def test_headings_printed_inside_paragraphs_open_their_sections():
     assert report["texts"]["problems_improvements"] == "一是公开不够及时。二是解读形式单一。"
 
 
+def test_a_heading_announced_by_a_colon_inside_a_paragraph():
+    """舟曲县八楞乡 2021: "…现将2021年工作情况汇报如下: 一、总体情况 1、…。 二、主动公开政府信息情况"."""
+    from conftest import FIXTURES
+
+    from parsers.report import parse_bytes
+
+    name = "zhouqu_balengxiang_2021_headings_after_colon.txt"
+    report = parse_bytes((FIXTURES / "text" / name).read_bytes(), filename=name)
+    overview = report["texts"]["overview"]
+    assert overview.startswith("1、主动公开政府信息的情况:40条") and overview.endswith("提起行政诉讼的情况:无。")
+
+
+def test_a_heading_line_ending_with_a_full_stop_is_one_heading():
+    """新抚区发改局 2020: "一、区发改局信息公开总体情况概述。" — its last words are not the section's text."""
+    lines = ["一、区发改局信息公开总体情况概述。", "根据《条例》规定，区发改局深化信息公开的内容。"]
+    tokens, _ = sections.split_headings([Token(line, {"line": n + 1}) for n, line in enumerate(lines)])
+    assert sections.section_text(tokens, sections.spans(tokens)["overview"]) == lines[1]
+
+
 def test_a_table_of_contents_is_not_where_sections_start():
     lines = ["一、概述,(一)注重重点推进。,二、主动公开政府信息情况,三、依申请公开政府信息情况,",
              "一、概述", "2012年度报告根据《条例》编制。"]

@@ -170,8 +170,8 @@ def test_huaian_whole_report_text_layer_reads_every_value():
 def test_flipbook_page_section_4_values_on_one_line():
     """Page 9 of a flipbook: 四's 15 values on one line under vertical header characters.
 
-    The page holds no template marker, so ``parse_bytes`` does not know the template and reads no
-    table (report.detect_version); the tokens and the section 四 reader are checked directly.
+    The page holds no template marker; the tokens and the section 四 reader are checked directly here
+    (``parse_bytes`` on the whole page: tests/test_parse_section4_page.py).
     """
     tokens = text_tokens((FIXTURES / "text" / "audit_2020_flipbook_page9.txt").read_text("utf-8"))
     spans = sections.spans(tokens)
