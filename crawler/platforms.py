@@ -54,6 +54,16 @@ _JS_LITERAL = re.compile(r"""\s*(?:(\d+)|"(\d*)"|'(\d*)'|"([^"\\]*)"|'([^'\\]*)'
 _PAGE_EXT = re.compile(r"^(?:s?html?|jhtml|xhtml|xml)$", re.I)
 _PAGE_NAME = re.compile(r"^[\w-]+$")
 _TRS_VARS = re.compile(r"var\s+countPage\s*=\s*['\"]?(\d+)")
+# JS comments, and the string literals they must not be looked for in ("http://…" is no comment).  Templates
+# keep old pager calls commented out (``//createPageHTML(9, 0, "index", "html");`` above ``var countPage = 17``).
+_JS_COMMENT = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|//[^\n]*|/\*.*?\*/""", re.S)
+
+
+def js_code(text: str) -> str:
+    """The text without its JavaScript comments (string literals kept whole)."""
+    if "//" not in text and "/*" not in text:
+        return text
+    return _JS_COMMENT.sub(lambda m: m.group(1) or "", text)
 _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后一页|>|›|»|尾页|末页|\d{1,4})\s*$")
 _HANWEB_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _HANWEB_PROXY = re.compile(r"""["']?(/module/(?:[\w/]+/)?jpage/\w*dataproxy\.jsp)(\?[^"'<>\s]*)?""")
@@ -178,7 +188,7 @@ def detect(response: Response) -> str:
         return "jpaas"
     if "dataproxy.jsp" in text or "/module/web/jpage/" in text or _HANWEB_RECORD.search(text):
         return "hanweb"
-    if static_pager(text) or _TRS_VARS.search(text) or "TRS_Editor" in text:
+    if static_pager(text) or _TRS_VARS.search(js_code(text)) or "TRS_Editor" in text:
         return "trs"
     return "generic"
 
@@ -255,8 +265,11 @@ class Pager:
 
 
 def static_pager(text: str) -> Pager | None:
-    """The first JS call shaped like a static pager (see ``_JS_CALL``), whatever its function's name."""
-    for m in _JS_CALL.finditer(text):
+    """The first JS call shaped like a static pager (see ``_JS_CALL``), whatever its function's name;
+    calls commented out are not the page's pager."""
+    if "(" not in text:
+        return None
+    for m in _JS_CALL.finditer(js_code(text)):
         if m.group(1) in ("function", "if", "for", "while", "switch"):
             continue
         args = m.group(2).split(",")
@@ -310,7 +323,7 @@ def trs_plan(response: TextResponse) -> tuple[list[str], int | None]:
     text = response.text
     pager = static_pager(text)
     if pager is None:
-        v = _TRS_VARS.search(text)
+        v = _TRS_VARS.search(js_code(text))
         if not v:
             return [], None
         pager = Pager(int(v.group(1)), 0, "index", "html")  # WCM's variables: 所在页从0开始

@@ -229,6 +229,17 @@ def test_a_pager_defined_inline_before_its_call_is_read_from_the_call():
     assert urls_of(page) == [f"http://www.zhangshu.gov.cn/zwgk/zsyw/index_{n}.html" for n in range(1, 21)]
 
 
+def test_a_pager_call_commented_out_is_not_the_pager():
+    """A real TRS template keeps ``//createPageHTML(9, 0, "index", "html");`` above the pager it uses,
+    ``var countPage = 17``: the column has 17 pages, not 9."""
+    url = "http://example.edu.cn/xwzx/index.html"
+    page = platforms.list_page(response(url, real("trs_commented_createPageHTML_countPage.html")))
+    assert page.platform == "trs"
+    assert urls_of(page) == [f"http://example.edu.cn/xwzx/index_{n}.html" for n in range(1, 17)]
+    # Strings are not comments: the // of a URL in a string stays.
+    assert platforms.js_code('a = "http://x.gov.cn/"; // old\nb = 1; /* c */') == 'a = "http://x.gov.cn/"; \nb = 1; '
+
+
 def test_non_pager_calls_are_not_pagers():
     for js in ("document.write('a', 'html')", "createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt)",
                "setTimeout(10, 1)", "f(1, 2, 'index', 'js')", "f(1, 5, 'index', 'html')"):
