@@ -137,21 +137,45 @@ def json_html(data: object) -> str:
     return "\n".join(s for s in json_strings(data) if _HTML_IN_STRING.search(s))
 
 
-_JSON_TITLE = ("title", "name", "docTitle", "articleTitle")
-_JSON_URL = ("url", "link", "href", "docUrl", "articleUrl", "post_url")
+# Field names vary by CMS and by case: title/docTitle/DOCTITLE/titleHtml, url/docPubUrl/DOCPUBURL/redirectUrl.
+# Known by their ending, not from a list; images and media are not the document.
+_JSON_MEDIA = ("pic", "img", "image", "thumb", "icon", "logo", "cover", "video", "avatar", "audio")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _json_title(item: dict) -> str | None:
+    keys = sorted((k for k in item if isinstance(item[k], str) and item[k].strip()
+                   and (k.lower().endswith(("title", "titlehtml")) or k.lower() == "name")),
+                  key=lambda k: (k.lower() != "title", k.lower() == "name"))
+    for key in keys:
+        title = re.sub(r"\s+", " ", _TAGS.sub("", item[key])).strip()
+        if title:
+            return title
+    return None
+
+
+def _json_url(item: dict) -> str | None:
+    keys = sorted((k for k in item if isinstance(item[k], str) and item[k].strip()
+                   and k.lower().endswith(("url", "link", "href")) and not k.lower().startswith(_JSON_MEDIA)),
+                  key=lambda k: k.lower() != "url")
+    for key in keys:
+        url = item[key].strip()
+        if not url.startswith(("javascript:", "#")):
+            return url
+    return None
 
 
 def json_entries(data: object, base_url: str) -> list[tuple[str, str]]:
-    """(title, URL) of the objects of a JSON list that have both, under the usual field names."""
+    """(title, URL) of the objects of a JSON list that have both, whatever the CMS calls them
+    (``title``/``docTitle``/``DOCTITLE``/``titleHtml``; ``url``/``docPubUrl``/``DOCPUBURL``/``redirectUrl``)."""
     out = []
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            title = next((item[k] for k in _JSON_TITLE if isinstance(item.get(k), str) and item[k].strip()), None)
-            url = next((item[k] for k in _JSON_URL if isinstance(item.get(k), str) and item[k].strip()), None)
-            if title and url and not url.startswith(("javascript:", "#")):
-                out.append((title.strip(), urljoin(base_url, url.strip())))
+            title, url = _json_title(item), _json_url(item)
+            if title and url:
+                out.append((title, urljoin(base_url, url)))
             stack.extend(reversed(list(item.values())))
         elif isinstance(item, list):
             stack.extend(reversed(item))

@@ -407,3 +407,18 @@ def test_viewer_urls_are_unwrapped_to_the_file_they_show(url, file):
     from crawler.classify import unwrap_viewer
 
     assert unwrap_viewer(url) == file
+
+
+@pytest.mark.parametrize("item", [
+    {"docTitle": "某局2022年政府信息公开工作年度报告", "docPubUrl": "/gk/t1.html", "docRelTime": "2023-01-30"},
+    {"doctitle": "某局2022年政府信息公开工作年度报告", "docpuburl": "/gk/t1.html", "docpubtime": 1675036800000},
+    {"DOCTITLE": "某局2022年政府信息公开工作年度报告", "DOCPUBURL": "/gk/t1.html", "DOCRELTIME": "2023-01-30"},
+    {"titleHtml": "<em>某局</em>2022年政府信息公开工作年度报告", "redirectUrl": "", "url": "/gk/t1.html",
+     "picUrl": "/img/a.png"},
+])
+def test_a_json_list_is_read_whatever_the_cms_calls_its_fields(item):
+    """TRS search answers (docTitle/docPubUrl, lower- or upper-case, as public scrapers of TRS sites read
+    them) and chinatax's list API (titleHtml, an empty redirectUrl, url): title and link by their endings."""
+    body = json.dumps({"results": {"data": {"results": [item], "total": 1}}}, ensure_ascii=False).encode()
+    page = platforms.list_page(response("https://www.example.gov.cn/api/list", body, cls=TextResponse))
+    assert page.entries == [("某局2022年政府信息公开工作年度报告", "https://www.example.gov.cn/gk/t1.html")]
