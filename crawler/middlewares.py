@@ -16,7 +16,10 @@ Each does one thing; their priorities place them around Scrapy's own:
 
 from __future__ import annotations
 
+import gzip
 import logging
+import re
+import zlib
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -33,6 +36,41 @@ logger = logging.getLogger(__name__)
 # Status codes and markers of anti-bot walls: recorded as blocked, never circumvented.
 BLOCK_STATUSES = {403: "forbidden", 412: "anti-bot challenge (412)", 418: "anti-bot", 521: "anti-bot challenge (521)"}
 _BLOCK_MARKERS = (b"captcha", "验证码".encode(), "安全验证".encode(), b"__jsl_clearance", b"waf")
+# A challenge answered with 200/202 is known by its shape, not its size: a page with (almost) no text whose
+# script is a WAF's (瑞数 ``$_ts``, 云锁 ``YunSuoAutoJump``/``security_verify_``, 加速乐 ``__jsl``, 阿里云
+# ``acw_sc__v2``) or sets a cookie and reloads.  瑞数's page carries kilobytes of ``$_ts.cd``; the same script
+# on a page with content is that page, not a challenge.
+_CHALLENGE_SIGNS = (b"$_ts=window", b"yunsuoautojump", b"security_verify_", b"__jsl", b"acw_sc__v2")
+_RELOADS = re.compile(rb"document\.cookie[\s\S]{0,2000}?(?:location|reload\s*\()", re.I)
+_NOT_TEXT = re.compile(rb"<\s*(script|style)\b.*?<\s*/\s*\1\s*>|<!--.*?-->|<[^>]*>|&nbsp;|\s+", re.I | re.S)
+CHALLENGE_MAX_BYTES = 64 * 1024  # bigger pages are documents; this bounds the work per response
+CHALLENGE_MAX_TEXT = 60  # bytes of visible text (20 Chinese characters) a challenge page may show
+
+
+def challenge_page(body: bytes) -> bool:
+    """Is this 2xx body an anti-bot challenge rather than the page asked for?"""
+    if len(body) > CHALLENGE_MAX_BYTES:
+        return False
+    low = body.lower()
+    if not any(sign in low for sign in _CHALLENGE_SIGNS) and not _RELOADS.search(body):
+        return False
+    return len(_NOT_TEXT.sub(b"", body)) <= CHALLENGE_MAX_TEXT
+
+
+def _decoded(response: Response) -> bytes | None:
+    """The body of a small response as the client would read it (the archive middleware sees it compressed)."""
+    body = response.body
+    if len(body) > CHALLENGE_MAX_BYTES:
+        return None
+    encoding = (response.headers.get("Content-Encoding") or b"").lower()
+    try:
+        if encoding in (b"gzip", b"x-gzip"):
+            return gzip.decompress(body)[:CHALLENGE_MAX_BYTES + 1]
+        if encoding == b"deflate":
+            return zlib.decompress(body)[:CHALLENGE_MAX_BYTES + 1]
+    except (OSError, zlib.error, EOFError):
+        return None
+    return body if not encoding or encoding == b"identity" else None
 
 
 def _headers(headers) -> list[tuple[str, str]]:
@@ -64,6 +102,11 @@ class ArchiveResponsesMiddleware:
                        for k, v in headers]
             headers.append(("X-Nianbao-Rendered", "chromium"))
         kind = request.meta.get("nianbao_kind", "other")
+        if kind in ("report", "list") and 200 <= response.status < 300 and (body := _decoded(response)) is not None \
+                and challenge_page(body):
+            # Archived as what it is, not as the report: the index must not count it archived.
+            request.meta["nianbao_challenge"] = True
+            kind = "other"
         try:
             stored = self.archive.defer(archive_process.write_response, {
                 "url": first_url if response.status // 100 != 3 else request.url,
@@ -206,11 +249,14 @@ class RecordFailuresMiddleware(_FailureRecorder):
     """Write every final failure (after retries) to the archive as a ``failure`` or ``blocked`` event."""
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
-        if response.status in BLOCK_STATUSES or (
-                response.status in (200, 202) and request.meta.get("nianbao_kind") in ("report", "list")
-                and len(response.body) < 4096 and any(m in response.body.lower() for m in _BLOCK_MARKERS)):
+        challenge = request.meta.get("nianbao_challenge") or (
+            response.status in (200, 202) and request.meta.get("nianbao_kind") in ("report", "list")
+            and len(response.body) < 4096 and any(m in response.body.lower() for m in _BLOCK_MARKERS))
+        if response.status in BLOCK_STATUSES or challenge:
             reason = BLOCK_STATUSES.get(response.status, "anti-bot or captcha page")
             self._record(request, "blocked", reason, response.status)
+            if challenge:  # a 2xx challenge is not the page: no callback reads it as one
+                raise IgnoreRequest(f"anti-bot challenge at {request.url}")
         elif response.status >= 400 and response.status != 404 or (
                 response.status == 404 and request.meta.get("nianbao_kind") in ("report", "attachment", "list")):
             self._record(request, "failure", f"HTTP {response.status}", response.status)

@@ -54,6 +54,16 @@ _JS_LITERAL = re.compile(r"""\s*(?:(\d+)|"(\d*)"|'(\d*)'|"([^"\\]*)"|'([^'\\]*)'
 _PAGE_EXT = re.compile(r"^(?:s?html?|jhtml|xhtml|xml)$", re.I)
 _PAGE_NAME = re.compile(r"^[\w-]+$")
 _TRS_VARS = re.compile(r"var\s+countPage\s*=\s*['\"]?(\d+)")
+# JS comments, and the string literals they must not be looked for in ("http://…" is no comment).  Templates
+# keep old pager calls commented out (``//createPageHTML(9, 0, "index", "html");`` above ``var countPage = 17``).
+_JS_COMMENT = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|//[^\n]*|/\*.*?\*/""", re.S)
+
+
+def js_code(text: str) -> str:
+    """The text without its JavaScript comments (string literals kept whole)."""
+    if "//" not in text and "/*" not in text:
+        return text
+    return _JS_COMMENT.sub(lambda m: m.group(1) or "", text)
 _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后一页|>|›|»|尾页|末页|\d{1,4})\s*$")
 _HANWEB_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _HANWEB_PROXY = re.compile(r"""["']?(/module/(?:[\w/]+/)?jpage/\w*dataproxy\.jsp)(\?[^"'<>\s]*)?""")
@@ -127,21 +137,45 @@ def json_html(data: object) -> str:
     return "\n".join(s for s in json_strings(data) if _HTML_IN_STRING.search(s))
 
 
-_JSON_TITLE = ("title", "name", "docTitle", "articleTitle")
-_JSON_URL = ("url", "link", "href", "docUrl", "articleUrl", "post_url")
+# Field names vary by CMS and by case: title/docTitle/DOCTITLE/titleHtml, url/docPubUrl/DOCPUBURL/redirectUrl.
+# Known by their ending, not from a list; images and media are not the document.
+_JSON_MEDIA = ("pic", "img", "image", "thumb", "icon", "logo", "cover", "video", "avatar", "audio")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _json_title(item: dict) -> str | None:
+    keys = sorted((k for k in item if isinstance(item[k], str) and item[k].strip()
+                   and (k.lower().endswith(("title", "titlehtml")) or k.lower() == "name")),
+                  key=lambda k: (k.lower() != "title", k.lower() == "name"))
+    for key in keys:
+        title = re.sub(r"\s+", " ", _TAGS.sub("", item[key])).strip()
+        if title:
+            return title
+    return None
+
+
+def _json_url(item: dict) -> str | None:
+    keys = sorted((k for k in item if isinstance(item[k], str) and item[k].strip()
+                   and k.lower().endswith(("url", "link", "href")) and not k.lower().startswith(_JSON_MEDIA)),
+                  key=lambda k: k.lower() != "url")
+    for key in keys:
+        url = item[key].strip()
+        if not url.startswith(("javascript:", "#")):
+            return url
+    return None
 
 
 def json_entries(data: object, base_url: str) -> list[tuple[str, str]]:
-    """(title, URL) of the objects of a JSON list that have both, under the usual field names."""
+    """(title, URL) of the objects of a JSON list that have both, whatever the CMS calls them
+    (``title``/``docTitle``/``DOCTITLE``/``titleHtml``; ``url``/``docPubUrl``/``DOCPUBURL``/``redirectUrl``)."""
     out = []
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            title = next((item[k] for k in _JSON_TITLE if isinstance(item.get(k), str) and item[k].strip()), None)
-            url = next((item[k] for k in _JSON_URL if isinstance(item.get(k), str) and item[k].strip()), None)
-            if title and url and not url.startswith(("javascript:", "#")):
-                out.append((title.strip(), urljoin(base_url, url.strip())))
+            title, url = _json_title(item), _json_url(item)
+            if title and url:
+                out.append((title, urljoin(base_url, url)))
             stack.extend(reversed(list(item.values())))
         elif isinstance(item, list):
             stack.extend(reversed(item))
@@ -178,7 +212,7 @@ def detect(response: Response) -> str:
         return "jpaas"
     if "dataproxy.jsp" in text or "/module/web/jpage/" in text or _HANWEB_RECORD.search(text):
         return "hanweb"
-    if static_pager(text) or _TRS_VARS.search(text) or "TRS_Editor" in text:
+    if static_pager(text) or _TRS_VARS.search(js_code(text)) or "TRS_Editor" in text:
         return "trs"
     return "generic"
 
@@ -255,8 +289,11 @@ class Pager:
 
 
 def static_pager(text: str) -> Pager | None:
-    """The first JS call shaped like a static pager (see ``_JS_CALL``), whatever its function's name."""
-    for m in _JS_CALL.finditer(text):
+    """The first JS call shaped like a static pager (see ``_JS_CALL``), whatever its function's name;
+    calls commented out are not the page's pager."""
+    if "(" not in text:
+        return None
+    for m in _JS_CALL.finditer(js_code(text)):
         if m.group(1) in ("function", "if", "for", "while", "switch"):
             continue
         args = m.group(2).split(",")
@@ -310,7 +347,7 @@ def trs_plan(response: TextResponse) -> tuple[list[str], int | None]:
     text = response.text
     pager = static_pager(text)
     if pager is None:
-        v = _TRS_VARS.search(text)
+        v = _TRS_VARS.search(js_code(text))
         if not v:
             return [], None
         pager = Pager(int(v.group(1)), 0, "index", "html")  # WCM's variables: 所在页从0开始

@@ -42,10 +42,10 @@ def test_every_final_failure_is_recorded_with_its_reason(crawled):
         assert fault.url in failures, f"{fault.kind} not recorded"
         row = failures[fault.url]
         expected = {"error_500": "HTTP 500", "hang": "TimeoutError", "redirect_loop": "redirect loop",
-                    "anti_bot": "anti-bot"}.get(fault.kind)
+                    "anti_bot": "anti-bot", "challenge_200": "anti-bot"}.get(fault.kind)
         if expected:
             assert expected in row["reason"], (fault.kind, row["reason"])
-        assert row["kind"] == ("blocked" if fault.kind == "anti_bot" else "failure")
+        assert row["kind"] == ("blocked" if fault.kind in ("anti_bot", "challenge_200") else "failure")
     (health,) = [h for h in db["portal_health"].rows]
     assert health["status"] == "errors" and health["last_errors"] == len(failures)
 
@@ -55,6 +55,9 @@ def test_faults_lose_nothing_else(crawled):
     db = sqlite_utils.Database(data / "nianbao.db")
     urls = {r["url"] for r in db["reports"].rows}
     assert {e.url for e in portal.reports} <= urls
+    # A challenge answered with 200 is recorded as blocked, never taken for the report it stands in for.
+    challenge = next(f for f in portal.faults if f.kind == "challenge_200")
+    assert challenge.url not in urls
     assert "failed" in result.stdout and "blocked" in result.stdout
 
 

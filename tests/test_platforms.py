@@ -229,6 +229,17 @@ def test_a_pager_defined_inline_before_its_call_is_read_from_the_call():
     assert urls_of(page) == [f"http://www.zhangshu.gov.cn/zwgk/zsyw/index_{n}.html" for n in range(1, 21)]
 
 
+def test_a_pager_call_commented_out_is_not_the_pager():
+    """A real TRS template keeps ``//createPageHTML(9, 0, "index", "html");`` above the pager it uses,
+    ``var countPage = 17``: the column has 17 pages, not 9."""
+    url = "http://example.edu.cn/xwzx/index.html"
+    page = platforms.list_page(response(url, real("trs_commented_createPageHTML_countPage.html")))
+    assert page.platform == "trs"
+    assert urls_of(page) == [f"http://example.edu.cn/xwzx/index_{n}.html" for n in range(1, 17)]
+    # Strings are not comments: the // of a URL in a string stays.
+    assert platforms.js_code('a = "http://x.gov.cn/"; // old\nb = 1; /* c */') == 'a = "http://x.gov.cn/"; \nb = 1; '
+
+
 def test_non_pager_calls_are_not_pagers():
     for js in ("document.write('a', 'html')", "createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt)",
                "setTimeout(10, 1)", "f(1, 2, 'index', 'js')", "f(1, 5, 'index', 'html')"):
@@ -396,3 +407,18 @@ def test_viewer_urls_are_unwrapped_to_the_file_they_show(url, file):
     from crawler.classify import unwrap_viewer
 
     assert unwrap_viewer(url) == file
+
+
+@pytest.mark.parametrize("item", [
+    {"docTitle": "某局2022年政府信息公开工作年度报告", "docPubUrl": "/gk/t1.html", "docRelTime": "2023-01-30"},
+    {"doctitle": "某局2022年政府信息公开工作年度报告", "docpuburl": "/gk/t1.html", "docpubtime": 1675036800000},
+    {"DOCTITLE": "某局2022年政府信息公开工作年度报告", "DOCPUBURL": "/gk/t1.html", "DOCRELTIME": "2023-01-30"},
+    {"titleHtml": "<em>某局</em>2022年政府信息公开工作年度报告", "redirectUrl": "", "url": "/gk/t1.html",
+     "picUrl": "/img/a.png"},
+])
+def test_a_json_list_is_read_whatever_the_cms_calls_its_fields(item):
+    """TRS search answers (docTitle/docPubUrl, lower- or upper-case, as public scrapers of TRS sites read
+    them) and chinatax's list API (titleHtml, an empty redirectUrl, url): title and link by their endings."""
+    body = json.dumps({"results": {"data": {"results": [item], "total": 1}}}, ensure_ascii=False).encode()
+    page = platforms.list_page(response("https://www.example.gov.cn/api/list", body, cls=TextResponse))
+    assert page.entries == [("某局2022年政府信息公开工作年度报告", "https://www.example.gov.cn/gk/t1.html")]

@@ -612,7 +612,7 @@ def fault(portal: Portal, kind: str):
 def test_faults_are_off_by_default_and_listed_when_on(portal: Portal, faulty: Portal) -> None:
     assert portal.faults == [] and fetch(portal.url + "gzyl/loop_a.html")[0] == 404
     assert {f.kind for f in faulty.faults} == {"retry_503", "error_500", "hang", "reset", "truncated",
-                                               "redirect_loop", "mislabeled_charset", "anti_bot"}
+                                               "redirect_loop", "mislabeled_charset", "anti_bot", "challenge_200"}
     listed = links(fetch(faulty.url + "xxgk/ndbg/index.html")[2], faulty.url + "xxgk/ndbg/index.html")
     for f in faulty.faults:
         assert listed[f.title] == f.url and is_report_title(f.title)

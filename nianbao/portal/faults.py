@@ -13,7 +13,9 @@ polite crawler can still get the page:
 - ``redirect_loop``: ``loop_a.html`` → ``loop_b.html`` → ``loop_a.html`` …;
 - ``mislabeled_charset``: ``charset=utf-8`` in the header and the meta tag, GBK bytes (recoverable:
   the bytes arrive, decoding them is the client's problem);
-- ``anti_bot``: HTTP 412 with a tiny JavaScript cookie challenge, as WAFs answer.
+- ``anti_bot``: HTTP 412 with a tiny JavaScript cookie challenge, as WAFs answer;
+- ``challenge_200``: HTTP 200 with 云锁's (Yunsuo) cookie-and-jump challenge page instead of the report
+  (markup of a real one, tests/fixtures/real/yunsuo_waf_challenge.html).
 
 Attempts are counted per URL under a lock, so concurrent requests see one sequence.
 """
@@ -43,6 +45,7 @@ _KINDS = {
     "redirect_loop": ("loop_a.html", "东湖区文化和旅游局", False, 9006),
     "mislabeled_charset": ("t20250115_900007.html", "东湖区农业农村局", True, 9007),
     "anti_bot": ("t20250115_900008.html", "东湖区水务局", False, 9008),
+    "challenge_200": ("t20250115_900009.html", "东湖区林业局", False, 9009),
 }
 LOOP_B = f"{ROOT}/loop_b.html"
 
@@ -50,6 +53,32 @@ ANTI_BOT_BODY = (b'<html><head><meta charset="utf-8"></head><body><script>'
                  b'var _0x2c=["__jsl_clearance_s=1740969000.512|0|","max-age=3600;path=/"];'
                  b'document.cookie=_0x2c[0]+"8f3a"+";"+_0x2c[1];location.href=location.pathname+location.search'
                  b"</script></body></html>")
+
+# 云锁 (Yunsuo) answers 200 with this page and expects the browser to come back with a cookie.
+CHALLENGE_200_BODY = b"""<!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=UTF-8" /><meta http-equiv="Connection" content="Close" />
+<script type="text/javascript">
+function stringToHex(str) {
+    var val = "";
+    for (var i = 0; i < str.length; i++) {
+        if (val == "") val = str.charCodeAt(i).toString(16);
+        else val += str.charCodeAt(i).toString(16);
+    }
+    return val;
+}
+function YunSuoAutoJump() {
+    var width = screen.width;
+    var height = screen.height;
+    var screendate = width + "," + height;
+    var curlocation = window.location.href;
+    if (-1 == curlocation.indexOf("security_verify_")) {
+        document.cookie = "srcurl=" + stringToHex(window.location.href) + ";path=/;";
+    }
+    self.location = "/gzyl/t20250115_900009.html?security_verify_data=" + stringToHex(screendate);
+}
+</script>
+<script>setTimeout("YunSuoAutoJump()", 50);</script>
+</head></html>"""
 
 
 @dataclass(frozen=True)
@@ -140,6 +169,8 @@ class Faults:
             return Response(html.encode("gbk", errors="xmlcharrefreplace"), "text/html; charset=utf-8")
         if kind == "anti_bot":
             return Response(ANTI_BOT_BODY, "text/html; charset=utf-8", 412)
+        if kind == "challenge_200":
+            return Response(CHALLENGE_200_BODY, "text/html; charset=utf-8")
         raise AssertionError(kind)  # pragma: no cover
 
 
