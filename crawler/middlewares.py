@@ -41,7 +41,7 @@ _BLOCK_MARKERS = (b"captcha", "验证码".encode(), "安全验证".encode(), b"_
 # ``acw_sc__v2``) or sets a cookie and reloads.  瑞数's page carries kilobytes of ``$_ts.cd``; the same script
 # on a page with content is that page, not a challenge.
 _CHALLENGE_SIGNS = (b"$_ts=window", b"yunsuoautojump", b"security_verify_", b"__jsl", b"acw_sc__v2")
-_RELOADS = re.compile(rb"document\.cookie[\s\S]{0,2000}?(?:location|reload\s*\()", re.I)
+_RELOADS = re.compile(rb"document\.cookie[\s\S]{0,2000}?(?:location|reload\s*\()")  # searched in lower case
 _NOT_TEXT = re.compile(rb"<\s*(script|style)\b.*?<\s*/\s*\1\s*>|<!--.*?-->|<[^>]*>|&nbsp;|\s+", re.I | re.S)
 CHALLENGE_MAX_BYTES = 64 * 1024  # bigger pages are documents; this bounds the work per response
 CHALLENGE_MAX_TEXT = 60  # bytes of visible text (20 Chinese characters) a challenge page may show
@@ -51,8 +51,11 @@ def challenge_page(body: bytes) -> bool:
     """Is this 2xx body an anti-bot challenge rather than the page asked for?"""
     if len(body) > CHALLENGE_MAX_BYTES:
         return False
+    # Every report and list page is asked: substring tests first (microseconds), the regexes only for
+    # pages that have a WAF's sign or touch a cookie.
     low = body.lower()
-    if not any(sign in low for sign in _CHALLENGE_SIGNS) and not _RELOADS.search(body):
+    if not any(sign in low for sign in _CHALLENGE_SIGNS) and (
+            b"document.cookie" not in low or not _RELOADS.search(low)):
         return False
     return len(_NOT_TEXT.sub(b"", body)) <= CHALLENGE_MAX_TEXT
 

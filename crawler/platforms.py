@@ -54,16 +54,31 @@ _JS_LITERAL = re.compile(r"""\s*(?:(\d+)|"(\d*)"|'(\d*)'|"([^"\\]*)"|'([^'\\]*)'
 _PAGE_EXT = re.compile(r"^(?:s?html?|jhtml|xhtml|xml)$", re.I)
 _PAGE_NAME = re.compile(r"^[\w-]+$")
 _TRS_VARS = re.compile(r"var\s+countPage\s*=\s*['\"]?(\d+)")
-# JS comments, and the string literals they must not be looked for in ("http://…" is no comment).  Templates
-# keep old pager calls commented out (``//createPageHTML(9, 0, "index", "html");`` above ``var countPage = 17``).
-_JS_COMMENT = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|//[^\n]*|/\*.*?\*/""", re.S)
+# A JS line comment starts the line or follows code; the "//" of "http://" follows a colon.  Templates keep
+# old pager calls commented out (``//createPageHTML(9, 0, "index", "html");`` above ``var countPage = 17``).
+_LINE_COMMENT = re.compile(r"(?:^|[\s;{}(),])//")
 
 
-def js_code(text: str) -> str:
-    """The text without its JavaScript comments (string literals kept whole)."""
-    if "//" not in text and "/*" not in text:
-        return text
-    return _JS_COMMENT.sub(lambda m: m.group(1) or "", text)
+def commented_out(text: str, pos: int) -> bool:
+    """Is the code at ``pos`` inside a JS comment (``// …`` earlier on its line, or an open ``/* …``)?
+
+    Asked of each candidate match, not by stripping the whole page: pages are tens of kilobytes and
+    the answer is needed for one or two calls.
+    """
+    line = text[text.rfind("\n", 0, pos) + 1:pos]
+    if "//" in line and _LINE_COMMENT.search(line):
+        return True
+    # A block comment is looked for in the script holding ``pos`` only: markup has "/*" too (accept="image/*").
+    script = max(text.rfind("<script", 0, pos), text.rfind("<SCRIPT", 0, pos), 0)
+    opened = text.rfind("/*", script, pos)
+    return opened >= 0 and text.rfind("*/", opened, pos) < 0
+
+
+def _first_var(pattern: re.Pattern, text: str) -> re.Match | None:
+    """The first match of ``pattern`` that is not commented out."""
+    return next((m for m in pattern.finditer(text) if not commented_out(text, m.start())), None)
+
+
 _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后一页|>|›|»|尾页|末页|\d{1,4})\s*$")
 _HANWEB_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _HANWEB_PROXY = re.compile(r"""["']?(/module/(?:[\w/]+/)?jpage/\w*dataproxy\.jsp)(\?[^"'<>\s]*)?""")
@@ -212,7 +227,7 @@ def detect(response: Response) -> str:
         return "jpaas"
     if "dataproxy.jsp" in text or "/module/web/jpage/" in text or _HANWEB_RECORD.search(text):
         return "hanweb"
-    if static_pager(text) or _TRS_VARS.search(js_code(text)) or "TRS_Editor" in text:
+    if static_pager(text) or _first_var(_TRS_VARS, text) or "TRS_Editor" in text:
         return "trs"
     return "generic"
 
@@ -293,8 +308,8 @@ def static_pager(text: str) -> Pager | None:
     calls commented out are not the page's pager."""
     if "(" not in text:
         return None
-    for m in _JS_CALL.finditer(js_code(text)):
-        if m.group(1) in ("function", "if", "for", "while", "switch"):
+    for m in _JS_CALL.finditer(text):
+        if m.group(1) in ("function", "if", "for", "while", "switch") or commented_out(text, m.start()):
             continue
         args = m.group(2).split(",")
         values: list[int | str] = []
@@ -347,7 +362,7 @@ def trs_plan(response: TextResponse) -> tuple[list[str], int | None]:
     text = response.text
     pager = static_pager(text)
     if pager is None:
-        v = _TRS_VARS.search(js_code(text))
+        v = _first_var(_TRS_VARS, text)
         if not v:
             return [], None
         pager = Pager(int(v.group(1)), 0, "index", "html")  # WCM's variables: 所在页从0开始

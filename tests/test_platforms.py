@@ -236,8 +236,13 @@ def test_a_pager_call_commented_out_is_not_the_pager():
     page = platforms.list_page(response(url, real("trs_commented_createPageHTML_countPage.html")))
     assert page.platform == "trs"
     assert urls_of(page) == [f"http://example.edu.cn/xwzx/index_{n}.html" for n in range(1, 17)]
-    # Strings are not comments: the // of a URL in a string stays.
-    assert platforms.js_code('a = "http://x.gov.cn/"; // old\nb = 1; /* c */') == 'a = "http://x.gov.cn/"; \nb = 1; '
+    # A URL's // is not a comment; a call after a block comment closed is code again.
+    js = 'a = "http://x.gov.cn/"; f(1); // old\nb = 1; /* c\n g(2) */ h(3)'
+    assert [platforms.commented_out(js, js.index(c)) for c in ("f(1)", "b = 1", "g(2)", "h(3)")] == [
+        False, False, True, False]
+    assert platforms.commented_out("x; // f(1)", 8) and platforms.commented_out("  //f(1)", 4)
+    html = '<input accept="image/*"><script>\ncreatePageHTML(5, 0, "index", "html");</script>'
+    assert not platforms.commented_out(html, html.index("createPageHTML"))
 
 
 def test_non_pager_calls_are_not_pagers():
