@@ -40,7 +40,7 @@ import lxml.html
 from scrapy import FormRequest, Request
 from scrapy.http import Response, TextResponse
 
-from crawler.classify import CLIPPED, is_report_column
+from crawler.classify import CLIPPED, is_report_column, is_section_link
 
 MAX_PAGES = 500
 
@@ -290,6 +290,50 @@ def anchors(html: str, base_url: str) -> list[tuple[str, str]]:
     return _links(root, base_url)
 
 
+# Navigation that only a script writes: ``menu.addItem('信息公开年报', 'http://…/xxgknb/')``, menu data
+# ``{"name": "政府信息公开年报", "url": "/xxgk/nb/"}``.  Every string literal of the page's scripts, in order.
+_JS_STRINGS = re.compile(r""""((?:[^"\\\n]|\\.){1,300})"|'((?:[^'\\\n]|\\.){1,300})'""")
+_URLISH = re.compile(r"^(?:https?://|/|\./|\.\./)[^\s<>\"']*$|^[\w./-]+\.(?:s?html?|jsp|php|aspx?)(?:\?\S*)?$")
+_PAIR_GAP = 80  # characters between a label and its URL: the rest of one call or one object
+
+
+def script_links(response: TextResponse) -> list[tuple[str, str]]:
+    """(label, URL) of the report-column and 信息公开-section links a page's scripts write as menus.
+
+    A label is paired with the URL printed with it in the same call or object: the value after it
+    (``addItem(label, url)``, ``name: label, url: …``) or before it (``{url: …, name: label}``);
+    object keys (``"url":``) are skipped.  Only labels that are such links are kept: a script's
+    other strings are not navigation.
+    """
+    root = response.selector.root
+    if not isinstance(root, lxml.etree._Element):
+        return []
+    out = []
+    for script in root.iter("script"):
+        code = script.text
+        if not code or ("年" not in code and "公开" not in code):
+            continue
+        # (start, end, text) of each string literal that is a value, not an object key.
+        values = [(m.start(), m.end(), _js_string(m.group(1) if m.group(1) is not None else m.group(2)))
+                  for m in _JS_STRINGS.finditer(code) if not _KEY_AFTER.match(code, m.end())]
+        for i, (start, end, label) in enumerate(values):
+            if not (is_report_column(label) or is_section_link(label)):
+                continue
+            near = [v for v in (values[i + 1] if i + 1 < len(values) else None, values[i - 1] if i else None)
+                    if v and _together(code[min(end, v[1]):max(start, v[0])]) and _URLISH.match(v[2])]
+            if near:
+                out.append((label, urljoin(response.url, near[0][2])))
+    return out
+
+
+_KEY_AFTER = re.compile(r"\s*:")
+
+
+def _together(gap: str) -> bool:
+    """Is the code between two literals inside one call or object (``', '``, ``", url: "``)?"""
+    return len(gap) <= _PAIR_GAP and not any(c in gap for c in "{}();")
+
+
 # -- TRS and generic -----------------------------------------------------------
 
 
@@ -418,7 +462,7 @@ def page_param_pages(response: TextResponse) -> list[str]:
 
 
 def html_list(response: TextResponse, platform: str, seen: Container[str] = ()) -> ListPage:
-    entries = page_anchors(response) if platform != "hanweb" else []
+    entries = page_anchors(response) + script_links(response) if platform != "hanweb" else []
     pages, start = trs_plan(response) if platform == "trs" else ([], None)
     meta = {PAGER_START: start} if start else {}
     pages += link_pages(response) + page_param_pages(response)

@@ -427,3 +427,22 @@ def test_a_json_list_is_read_whatever_the_cms_calls_its_fields(item):
     body = json.dumps({"results": {"data": {"results": [item], "total": 1}}}, ensure_ascii=False).encode()
     page = platforms.list_page(response("https://www.example.gov.cn/api/list", body, cls=TextResponse))
     assert page.entries == [("某局2022年政府信息公开工作年度报告", "https://www.example.gov.cn/gk/t1.html")]
+
+
+def test_a_menu_written_by_script_still_names_the_report_column():
+    """ict.cas.cn writes its menu with ``menu11.addItem('信息公开年报', 'http://…/xxgknb/')``: the page
+    as served has no <a> for the column, but the call pairs its label with its URL."""
+    script = real("ict_cas_js_menu.html").replace(b"</script>", b"")
+    page = platforms.list_page(response("http://www.ict.cas.cn/", b"<html><head><script>" + script + b"</script>"
+                                        b"</head><body><a href='/about/'>about</a></body></html>"))
+    assert ("信息公开年报", "http://www.ict.cas.cn/xxgk/xxgknb/") in page.entries
+    # Its other items are not navigation the crawler wants: only column and 信息公开 labels are kept.
+    assert [t for t, _ in page.entries if t in ("相关规定", "组织机构")] == []
+
+
+def test_menu_data_pairs_a_label_with_the_url_of_its_own_object():
+    html = ('<html><body><script>var nav = [{"name": "政府信息公开年报", "url": "/xxgk/nb/"}, '
+            "{url: '/xxgk/', name: '政府信息公开'}, {\"name\": \"机构职能\", \"url\": \"/jg/\"}];"
+            "alert('政府信息公开年报');</script></body></html>")
+    entries = platforms.list_page(response("http://x.gov.cn/", html.encode())).entries
+    assert entries == [("政府信息公开年报", "http://x.gov.cn/xxgk/nb/"), ("政府信息公开", "http://x.gov.cn/xxgk/")]

@@ -10,7 +10,8 @@ signatures (see tests/fixtures/real/README.md):
   Its menu also links 政府工作报告 (the government work report), which is no report column;
 - 区统计局 ``/tjj/`` as on shaoyang.gov.cn / csrc.gov.cn: ``createPageHTML('page_div', count,
   current, 'xlist', 'shtml', records)`` with a 1-based current page: ``xlist_2.shtml`` is
-  page 2.
+  page 2.  Its home page writes its menu by script (``menu1.addItem('…年度报告', '/tjj/xxgknb/…')``,
+  as ict.cas.cn does): the column has no ``<a>`` until a browser runs it.
 
 Both lists mix reports with items that share their words: a document *about* the
 reports (…填报问题的解释, dated inside its link) and notices.
@@ -123,7 +124,14 @@ def home_page(v: Variant) -> str:
     menu = [(v.column_text, v.column_link), ("政府信息公开指南", f"{v.prefix}/xxgkzn/")]
     if v is KJJ:
         menu.insert(0, ("政府工作报告", DECOY_PATH))
-    items = "".join(f'<li><a href="{path}">{escape(text)}</a></li>\n' for text, path in menu)
+    if v is TJJ:
+        # The menu is written by a script, as on ict.cas.cn (tests/fixtures/real/ict_cas_js_menu.html):
+        # no <a> for the column in the page as served.
+        calls = "".join(f"menu1.addItem('{text}', '{path}');\n\n" for text, path in menu)
+        items = ("</ul><script>\nvar menu1 = ms.addMenu(document.getElementById('menu1'));\n\n"
+                 f"{calls}mtDropDown.renderAll();\n</script><ul>")
+    else:
+        items = "".join(f'<li><a href="{path}">{escape(text)}</a></li>\n' for text, path in menu)
     return _page(v.name, "utf-8", _nav(v),
                  f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; {escape(v.name)}</div>\n<ul class="menu">\n{items}</ul>')
 
