@@ -316,10 +316,9 @@ def html_tokens(root: etree._Element, limit: int | None = None,
     ``images``, when given, receives the token index at which each ``<img>`` outside a data
     table appears: a section whose tables are pictures can then say so.
     """
-    body = root.find("body")
     emitter = _Emitter(limit, until)
     try:
-        emitter.element(body if body is not None else root)
+        _walk(emitter, root)
     except _Enough:
         pass
     if images is not None:
@@ -331,9 +330,14 @@ def cell_elements(root: etree._Element) -> dict[tuple[int, int, int], etree._Ele
     """Each data cell's element by the (table, row, col) its tokens' provenance names: the walk of
     ``html_tokens`` itself, so that the numbering is the parser's, rowspans and layout tables included."""
     cells: dict[tuple[int, int, int], etree._Element] = {}
-    body = root.find("body")
-    _Emitter(cells=cells).element(body if body is not None else root)
+    _walk(_Emitter(cells=cells), root)
     return cells
+
+
+def _walk(emitter: _Emitter, root: etree._Element) -> None:
+    """The page's walk: its body (else the whole tree, for fragments)."""
+    body = root.find("body")
+    emitter.element(body if body is not None else root)
 
 
 _FEED = 2048  # characters fed to the incremental parser at a time
