@@ -318,13 +318,36 @@ def find_year(title: str | None, tokens: list[Token]) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# A body's name ends with what it is; one that names its place (白银区统计局, not 市教育局 or 审计局)
+# says whose report it is without the portal's help.
+_BODY_SUFFIX = re.compile(r"(?:人民政府|政府|局|委员会|委|办公室|办|厅|署|院|中心|所|处|队|馆|站|会|街道办事处|"
+                          r"街道|镇|乡|苏木|管委会|公司|集团|学校|大学|学院|医院)$")
+_PLACED = re.compile(r".+?(?:省|自治区|市|区|县|旗|州|盟|镇|乡|街道)")
+
+
 def find_body(meta: dict, title: str | None) -> str | None:
-    """The publishing body from the metadata, else what the title names before the report's name."""
-    for key in _PUBLISHERS:
-        if meta.get(key):
-            return meta[key]
-    if not title:
-        return None
+    """The body whose report it is: the publisher the metadata names, unless the title names
+    another body, with its place (then the title's).
+
+    Portals on a shared platform (集约化) often print the portal's owner as 发布机构 on every page,
+    a department's report included (发布机构：白银区人民政府 over 白银区统计局2020年…年度报告): the
+    report's own title says whose report it is.  Where the two agree (one contains the other), the
+    metadata's fuller official name is kept; a title without a body, or naming one without its
+    place (市教育局, 审计局), leaves the metadata's.
+    """
+    published = next((meta[key] for key in _PUBLISHERS if meta.get(key)), None)
+    named = title_body(title) if title else None
+    if not published:
+        return named
+    if named and _BODY_SUFFIX.search(named) and _PLACED.match(_BODY_SUFFIX.sub("", named)):
+        a, b = simplified(named.replace(" ", "")), simplified(published.replace(" ", ""))
+        if a not in b and b not in a:
+            return named
+    return published
+
+
+def title_body(title: str) -> str | None:
+    """What a report's title names before the report's name (the year left out)."""
     printed = arabic_years(_TITLE_NOTE.sub("", _PAGE_CAPTION.sub("", clean(title)).replace(" ", "")))
     # A file or book name joins its fields with "_" ("2020年报_审计局", a flipbook's caption): the
     # field that is the report's name is not the body, wherever it stands.

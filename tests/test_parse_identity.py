@@ -60,6 +60,34 @@ def test_issuing_body_from_the_title(title, body):
     assert find_body({}, title) == body
 
 
+def test_a_department_report_on_a_government_portal_is_the_department_s():
+    """白银区's portal prints 发布机构：白银区人民政府 on every page; this one is 白银区统计局's report,
+    as its title (and 信息来源：区统计局) says."""
+    from conftest import FIXTURES
+
+    name = "baiyinqu_tjj_2020_keyword_repeats_title.txt"
+    report = parse_bytes((FIXTURES / "text" / name).read_bytes(), filename=name)
+    assert report["metadata"]["发布机构"] == "白银区人民政府"
+    assert report["issuing_body"] == "白银区统计局"
+
+
+@pytest.mark.parametrize(("publisher", "title", "body"), [
+    # The two name the same body: the metadata's fuller official name stays.
+    ("南昌市东湖区人民政府", "东湖区人民政府2023年政府信息公开工作年度报告", "南昌市东湖区人民政府"),
+    ("朝阳区人民政府", "北京市朝阳区人民政府2023年政府信息公开工作年度报告", "朝阳区人民政府"),
+    # A title naming a body without its place does not replace a placed publisher.
+    ("南京市人民政府", "市教育局2023年政府信息公开工作年度报告", "南京市人民政府"),
+    ("某某县人民政府", "审计局2020年政府信息公开工作年度报告", "某某县人民政府"),
+    # A place, not a body, or no body at all: the metadata's.
+    ("朝阳区人民政府", "北京市朝阳区2023年政府信息公开工作年度报告", "朝阳区人民政府"),
+    ("朝阳区人民政府", "2023年政府信息公开工作年度报告", "朝阳区人民政府"),
+    # Another body, with its place: the report's own.
+    ("东湖区人民政府", "东湖区彭家桥街道办事处2023年政府信息公开工作年度报告", "东湖区彭家桥街道办事处"),
+])
+def test_the_publisher_unless_the_title_names_another_body(publisher, title, body):
+    assert find_body({"发布机构": publisher}, title) == body
+
+
 def test_the_year_is_not_taken_from_the_publication_date():
     # No title printed: the year comes from the text, not from 发布时间 (always the year after).
     report = parse_html("<p>发布时间：</p><p>2022年01月24日 08:47</p>",
