@@ -11,7 +11,9 @@ as downloads.
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
+import io
 import json
 import threading
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from lxml import etree
 
 from archive import Archive, ArchiveError
 from parsers.html import cell_elements, decode_html, read_html
+from parsers.pdf import source_box
 
 CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 SECURITY_HEADERS = {
@@ -116,15 +119,14 @@ def render(archive_dir: Path, record_id: str) -> ArchivedView:
 
 
 def render_cell(archive_dir: Path, record_id: str, where: dict, label: str) -> ArchivedView:
-    """The archived page with the table cell a figure was read from highlighted (``#nb-cell``).
+    """The archived source of a figure with the place it was printed highlighted (``#nb-cell``).
 
-    The cell is found by the parser's own walk of the same bytes (``parsers.html.cell_elements``),
-    so "table 2, row 5, column 3" means what it meant when the figure was read.  Figures read
-    from a PDF, a Word file or a text line send the archived file itself.
+    The place is found by the parser's own reading of the same bytes, so "table 2, row 5, column 3"
+    means what it meant when the figure was read: an HTML page's cell by its walk
+    (``parsers.html.cell_elements``), a PDF's cell or text line by its table finder
+    (``parsers.pdf.source_box``), shown on a picture of the page.  Word and text files are sent
+    as they are.
     """
-    key = (where.get("table"), where.get("row"), where.get("col"))
-    if None in key:
-        return render(archive_dir, record_id)
     try:
         archive = _open(archive_dir)
         with _LOCK:
@@ -132,7 +134,14 @@ def render_cell(archive_dir: Path, record_id: str, where: dict, label: str) -> A
             body = archive.read_body(rec)
     except ArchiveError as exc:
         return ArchivedView(404, "text/plain; charset=utf-8", SECURITY_HEADERS, f"not archived: {exc}".encode())
-    if not _is_html((rec.content_type or "").lower(), body):
+    content_type = (rec.content_type or "").lower()
+    banner = BANNER.format(url=html.escape(rec.url), fetched_at=html.escape(rec.fetched_at or ""),
+                           record_id=html.escape(rec.record_id))
+    if body.startswith(b"%PDF-") or "pdf" in content_type:
+        view = _pdf_cell(body, where, label, banner, record_id)
+        return view or render(archive_dir, record_id)
+    key = (where.get("table"), where.get("row"), where.get("col"))
+    if None in key or not _is_html(content_type, body):
         return render(archive_dir, record_id)
     root = read_html(body, rec.content_type)  # as the parser read it
     cell = cell_elements(root).get(key) if root is not None else None
@@ -143,15 +152,46 @@ def render_cell(archive_dir: Path, record_id: str, where: dict, label: str) -> A
         cell.set("id", MARK)
         note = "标出的单元格 highlighted cell"
         markup = etree.tostring(root, method="html", encoding="unicode")
-    banner = BANNER.format(url=html.escape(rec.url), fetched_at=html.escape(rec.fetched_at or ""),
-                           record_id=html.escape(rec.record_id))
     banner = banner.replace("</div>", f" · {note}: <b>{html.escape(label)}</b></div>", 1)
     return _html_view(banner, sanitise_marked(markup))
 
 
+PDF_RESOLUTION = 110  # dots per inch of the page picture: legible table text at a screen's width
+
+
+def _pdf_cell(body: bytes, where: dict, label: str, banner: str, record_id: str) -> ArchivedView | None:
+    """A picture of the PDF page with the figure's cell (or text line) boxed; None when the place
+    cannot be found again (then the file itself is sent)."""
+    import pdfplumber
+
+    try:
+        found = source_box(body, where)
+        if found is None:
+            return None
+        pageno, box = found
+        with pdfplumber.open(io.BytesIO(body)) as pdf:
+            picture = pdf.pages[pageno - 1].to_image(resolution=PDF_RESOLUTION)
+            picture.draw_rect(box, stroke=(232, 89, 12), stroke_width=3, fill=(255, 243, 191, 80))
+            png = io.BytesIO()
+            picture.save(png, format="PNG")
+    except Exception:  # noqa: BLE001 - a damaged PDF: the file itself is still there to download
+        return None
+    scale = PDF_RESOLUTION / 72
+    x0, top, x1, bottom = (round(v * scale) for v in box)
+    download = "../../archived/" + quote(record_id, safe="")  # relative: works under a base URL too
+    banner = banner.replace("</div>", f" · 第 {pageno} 页 page {pageno}: <b>{html.escape(label)}</b>"
+                                      f' · <a href="{download}">下载 PDF download</a></div>', 1)
+    image = base64.b64encode(png.getvalue()).decode("ascii")
+    # The box is drawn on the picture; an empty element over it is what #nb-cell scrolls to.
+    page = (f'<div style="position:relative;display:inline-block"><img alt="page {pageno}" '
+            f'src="data:image/png;base64,{image}"><div id="{MARK}" style="position:absolute;left:{x0}px;'
+            f'top:{top}px;width:{x1 - x0}px;height:{bottom - top}px;outline:none;background:none"></div></div>')
+    return _html_view(banner, page)
+
+
 # The page's own styles are gone with its <style> and style attributes: ruled tables keep it legible.
 STYLE = ("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:2px 6px}"
-         f"#{MARK}{{outline:3px solid #e8590c;background:#fff3bf}}")
+         f"#{MARK}{{outline:3px solid #e8590c;background:#fff3bf;scroll-margin-top:30vh}}")
 
 
 def _html_view(banner: str, body: str) -> ArchivedView:

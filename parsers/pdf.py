@@ -26,6 +26,47 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
+def _data_tables(page) -> list:
+    """The page's ruled tables; a one-column "table" is a framed paragraph, not data: read as text."""
+    return [t for t in page.find_tables() if max((len(r) for r in t.extract()), default=0) > 1]
+
+
+def _text_lines(page, tables: list) -> list[dict]:
+    """The page's text lines outside its tables, each with its box (``x0``, ``top``, ``x1``, ``bottom``)."""
+    boxes = [t.bbox for t in tables]
+    text_page = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    return text_page.extract_text_lines(layout=False, strip=True)
+
+
+def source_box(data: bytes, where: dict) -> tuple[int, tuple[float, float, float, float]] | None:
+    """The page and box (x0, top, x1, bottom, in PDF points) a token's provenance names: a table
+    cell's, or a text line's.  Found again by ``pdf_tokens``'s own reading, so that table numbers
+    (counted over the whole file) mean what they meant when the figure was read."""
+    import pdfplumber
+
+    pageno = where.get("page")
+    if not isinstance(pageno, int):
+        return None
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        if not 1 <= pageno <= min(len(pdf.pages), MAX_PAGES):
+            return None
+        if "table" in where:
+            before = sum(len(_data_tables(p)) for p in pdf.pages[:pageno - 1])
+            tables = _data_tables(pdf.pages[pageno - 1])
+            k = where["table"] - before
+            try:
+                box = tables[k].rows[where["row"]].cells[where["col"]] if k >= 0 else None
+            except (IndexError, KeyError, TypeError):
+                return None
+            return (pageno, box) if box else None
+        if "y" in where:
+            page = pdf.pages[pageno - 1]
+            for line in _text_lines(page, _data_tables(page)):
+                if abs(round(line["top"], 1) - where["y"]) < 0.05:
+                    return pageno, (line["x0"], line["top"], line["x1"], line["bottom"])
+    return None
+
+
 def pdf_tokens(data: bytes) -> tuple[list[Token], dict, list[int]]:
     """Tokens of every page, the document info dictionary (file properties, not printed metadata),
     and the token index at which each image is drawn (tables pasted as pictures)."""
@@ -55,13 +96,9 @@ def pdf_tokens(data: bytes) -> tuple[list[Token], dict, list[int]]:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         info = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, str | bytes | int)}
         for pageno, page in enumerate(pdf.pages[:MAX_PAGES], start=1):
-            found = page.find_tables()
-            # A one-column "table" is a framed paragraph, not data: read it as text.
-            tables = [t for t in found if max((len(r) for r in t.extract()), default=0) > 1]
-            boxes = [t.bbox for t in tables]
+            tables = _data_tables(page)
             items: list[tuple[float, int, object]] = []
-            text_page = page.filter(lambda obj, b=boxes: obj.get("object_type") != "char" or not _inside(obj, b))
-            for line in text_page.extract_text_lines(layout=False, strip=True):
+            for line in _text_lines(page, tables):
                 text = line["text"].strip()
                 footer = line["top"] > page.height * 0.9 or line["bottom"] < page.height * 0.08
                 if text and not (footer and _PAGE_NUMBER.match(text)):

@@ -398,8 +398,18 @@ def test_the_cells_table_links_each_figure_to_its_place(ds, db):
     assert f'/-/cell/{quote(cell["report_id"], safe="")}/applications.new_received.natural_person#nb-cell' in page
 
 
-def test_a_figure_read_from_a_pdf_sends_the_archived_pdf_and_unknown_figures_404(ds, db):
-    (cell, *_) = _report_cells(db, "huaian.pdf")
+def test_a_figure_read_from_a_pdf_is_boxed_on_a_picture_of_its_page_and_unknown_figures_404(ds, db):
+    (cell,) = [c for c in _report_cells(db, "huaian.pdf") if c["path"] == "applications.new_received.total"]
     r = get(ds, f"/-/cell/{quote(cell['report_id'], safe='')}/{quote(cell['path'], safe='')}")
-    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "sandbox" in r.headers["content-security-policy"]
+    page = lxml.html.fromstring(r.text)
+    (img,) = page.xpath("//img")
+    assert img.get("src").startswith("data:image/png;base64,")  # nothing fetched from anywhere
+    (mark,) = page.xpath('//*[@id="nb-cell"]')
+    assert "left:" in mark.get("style") and "top:" in mark.get("style")
+    page_number = json.loads(cell["location"])["page"]
+    assert f"page {page_number}" in r.text
+    (record_id,) = [r["source_record_id"] for r in db["reports"].rows_where("url like '%huaian.pdf'")]
+    assert page.xpath(f'//a[@href="../../archived/{quote(record_id, safe="")}"]')
     assert get(ds, f"/-/cell/{quote(cell['report_id'], safe='')}/no.such.path").status_code == 404
