@@ -186,8 +186,13 @@ def fill(report: dict, tokens: list[Token], page_title: str | None, images: list
         found = tables.review_litigation(tokens, spans["review_litigation"], out)
         report["review_litigation"] = out.values.get("review_litigation", {})
         for key in ("proactive_disclosure", "applications"):
-            report["errors"].append(f"section {key} not found" if key not in spans
-                                    else f"section {key}: no standard table found")
+            if key not in spans:
+                report["errors"].append(f"section {key} not found")
+                continue
+            # 四 printed as a table while 二 and 三 were pasted as pictures (county portals do): say so.
+            pictures = sum(spans[key][0] < i <= spans[key][1] for i in images)
+            report["errors"].append(f"section {key}: no standard table found" + (
+                f"; {pictures} image(s) there: tables printed as pictures are not read (no OCR)" if pictures else ""))
         if not found:
             report["errors"].append("section review_litigation: its table was found but not one value")
         report["status"] = "partial"

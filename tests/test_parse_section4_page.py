@@ -69,3 +69,28 @@ def test_the_published_rows_of_a_section_4_page():
     assert rows.disclosure_rows("r1", report) == []
     assert {r["rule"] for r in rows.check_rows("r1", report)} >= {"REVIEW_TOTAL"}
     assert len(rows.cell_rows("r1", report)) == 15
+
+
+def test_sections_2_and_3_pasted_as_pictures_are_named_beside_a_printed_section_4():
+    """County portals paste 二 and 三 as pictures and print 四 as a table: 四 is read, and the errors
+    say where the pictures are, so a reader knows the values exist but were not read (no OCR)."""
+    head = "".join(f"<td>{x}</td>" for x in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2)
+    review = ("<table><tr><td colspan=5>行政复议</td><td colspan=10>行政诉讼</td></tr>"
+              "<tr><td rowspan=2>结果维持</td><td rowspan=2>结果纠正</td><td rowspan=2>其他结果</td>"
+              "<td rowspan=2>尚未审结</td><td rowspan=2>总计</td><td colspan=5>未经复议直接起诉</td>"
+              f"<td colspan=5>复议后起诉</td></tr><tr>{head}</tr>"
+              "<tr>" + "".join(f"<td>{v}</td>" for v in (1, 0, 0, 0, 1, 0, 2, 0, 0, 2, 0, 0, 0, 0, 0)) + "</tr></table>")
+    page = ("<html><body><h1>某某县2022年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>2022年，我县……</p>"
+            "<p>二、主动公开政府信息情况</p><p><img src='a.png'></p>"
+            "<p>三、收到和处理政府信息公开申请情况</p><p><img src='b.png'></p><p><img src='c.png'></p>"
+            f"<p>四、政府信息公开行政复议、行政诉讼情况</p>{review}<p>五、存在的主要问题及改进情况</p><p>无。</p>"
+            "</body></html>")
+    report = parse_bytes(page.encode(), filename="page.html")
+    assert report["status"] == "partial" and report["template_version"] == "none"
+    assert report["review_litigation"]["review"]["total"] == 1
+    assert report["review_litigation"]["litigation_direct"]["corrected"] == 2
+    assert report["errors"] == [
+        "section proactive_disclosure: no standard table found; 1 image(s) there: tables printed as pictures"
+        " are not read (no OCR)",
+        "section applications: no standard table found; 2 image(s) there: tables printed as pictures are not"
+        " read (no OCR)"]
