@@ -114,6 +114,11 @@ def test_open_a_chart_of_a_selection(site, page, tmp_path):
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i]) n++; } return n; })""")
     assert len(painted) == 3 and all(n > 1000 for n in painted), painted
+    # The charts keep their size: a canvas styled instead of its container grows on every resize.
+    heights = page.evaluate("() => Array.from(document.querySelectorAll('canvas')).map(c => c.clientHeight)")
+    page.wait_for_timeout(1500)
+    later = page.evaluate("() => Array.from(document.querySelectorAll('canvas')).map(c => c.clientHeight)")
+    assert heights == later and all(h == 320 for h in later), (heights, later)
     assert all(u.startswith(site) for u in page.requests_seen), "a chart loaded something from elsewhere"
 
 
