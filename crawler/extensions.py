@@ -157,3 +157,53 @@ class SharedQueueIdle:
 
     def closed(self, spider, reason) -> None:
         self.client.hdel(self.key, self.me)
+
+
+# Failures of the network, not of the code: the log line says what failed; a traceback says nothing more.
+_NETWORK_ERRORS = ("twisted.internet.error.", "twisted.web._newclient.", "twisted.internet.defer.CancelledError",
+                   "scrapy.exceptions.Download", "OpenSSL.SSL.Error", "builtins.TimeoutError")
+_QUIET_LOGGERS = ("scrapy.core.scraper", "scrapy.downloadermiddlewares.robotstxt")
+
+
+def _network_error(exc: BaseException | None) -> bool:
+    """Is this, or what it wraps (Scrapy's Download*Error wraps Twisted's), a failure of the network?"""
+    seen = 0
+    while exc is not None and seen < 5:
+        kind = type(exc)
+        if f"{kind.__module__}.{kind.__qualname__}".startswith(_NETWORK_ERRORS):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+class _OneLineNetworkErrors(logging.Filter):
+    """A download that failed (refused, reset, DNS, timeout) is logged in one line with its reason;
+    tracebacks stay for everything else, where they point at a bug."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and _network_error(exc):
+            message = record.getMessage()
+            record.msg = message if str(exc) in message else f"{message}: {exc}"
+            record.args = ()
+            record.exc_info = record.exc_text = None
+        return True
+
+
+class QuietNetworkErrors:
+    """Installs ``_OneLineNetworkErrors`` on Scrapy's loggers that report failed downloads, for the
+    crawl's life: a dead portal gives a few lines, not pages of tracebacks."""
+
+    def __init__(self, crawler) -> None:
+        self.filter = _OneLineNetworkErrors()
+        for name in _QUIET_LOGGERS:
+            logging.getLogger(name).addFilter(self.filter)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def closed(self, spider=None) -> None:
+        for name in _QUIET_LOGGERS:
+            logging.getLogger(name).removeFilter(self.filter)

@@ -49,7 +49,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.StopRedirectLoopsMiddleware": 620,
     "crawler.middlewares.ArchiveResponsesMiddleware": 950,
 }
-EXTENSIONS = {"crawler.extensions.CrawlLog": 500, "crawler.extensions.SharedQueueIdle": 510}
+EXTENSIONS = {"crawler.extensions.CrawlLog": 500, "crawler.extensions.SharedQueueIdle": 510,
+              "crawler.extensions.QuietNetworkErrors": 520}
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidateReportPipeline": 100,
     "crawler.pipelines.ArchiveMetadataPipeline": 200,

@@ -26,8 +26,12 @@ def _data_dir(path: str) -> Path:
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[::1": urlsplit refuses it
+        ok = False
+    if not ok:
         raise click.ClickException(f"not an http(s) URL: {url!r}")
     return url
 
@@ -93,6 +97,8 @@ def crawl(urls: tuple[str, ...], portals: tuple[str, ...], all_portals: bool, da
     overrides = {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_ENABLED": delay != 0} if delay is not None else {}
     if refresh:
         overrides["NIANBAO_REFRESH"] = True
+    if not redis_url and (fresh or job != "default"):
+        raise click.UsageError("--job and --fresh name a distributed crawl: they need --redis URL")
     if redis_url:
         from nianbao.crawl import distributed_settings, flush_job, ping_redis
 
@@ -110,17 +116,25 @@ def crawl(urls: tuple[str, ...], portals: tuple[str, ...], all_portals: bool, da
         overrides[name.strip()] = value
     stats = run_crawl(list(urls), data_dir, overrides, {"render_js": render_js} if render_js else None)
     click.echo(_crawl_summary(stats))
+    if not stats.get("nianbao/archived") and _failures(stats):
+        raise click.ClickException("nothing was archived: every request failed (see the errors above; "
+                                   "`nianbao build` lists them in crawl_failures)")
     if stats.get("nianbao/archive_died"):
         raise click.ClickException("the archive process died, so the crawl stopped early; what was archived "
                                    "is kept: run the same crawl again to finish it")
 
 
+def _failures(stats: dict) -> int:
+    return stats.get("nianbao/failure", 0) + sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
+
+
 def _crawl_summary(stats: dict) -> str:
     """One line: what was archived, what was found, what failed for good (see crawl_failures)."""
-    failed = stats.get("nianbao/failure", 0) + sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
+    failed = _failures(stats)
     blocked = stats.get("nianbao/blocked", 0)
     return (f"crawled: {stats.get('nianbao/archived', 0)} responses archived "
-            f"({stats.get('nianbao/revisits', 0)} unchanged), {stats.get('nianbao/reports', 0)} new reports, "
+            f"({stats.get('nianbao/revisits', 0)} as revisits: content already archived), "
+            f"{stats.get('nianbao/reports', 0)} new reports, "
             f"{stats.get('nianbao/skipped_archived', 0)} already archived, {failed} failed, {blocked} blocked")
 
 
@@ -139,7 +153,8 @@ def build(data: str, workers: int | None) -> None:
     from nianbao.build import build as build_db
 
     stats = build_db(data_dir, workers=workers)
-    click.echo(f"built {data_dir / 'nianbao.db'}: {stats}")
+    counts = ", ".join(f"{n} {table}" for table, n in stats.items())
+    click.echo(f"built {data_dir / 'nianbao.db'}: {counts}")
 
 
 @cli.command()

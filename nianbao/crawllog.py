@@ -83,6 +83,8 @@ def health_rows(events: list[dict], reports_per_site: dict[str, int]) -> list[di
             status = "incomplete"
         elif blocked.get(host) and not found:
             status = "blocked"
+        elif not found and not last["pages"] and last["errors"]:
+            status = "unreachable"  # not one page came: the site is down or gone, not empty
         elif not found:
             status = "failing" if had_before else "no_reports"
         elif last["errors"]:

@@ -25,6 +25,20 @@ def one_line_error(result) -> str:
 def test_bad_urls(tmp_path):
     assert "not an http(s) URL" in one_line_error(run_cli("crawl", "ftp://x", "--data", str(tmp_path)))
     assert "not an http(s) URL" in one_line_error(run_cli("crawl", "nonsense", "--data", str(tmp_path)))
+    assert "not an http(s) URL" in one_line_error(run_cli("crawl", "http://[::1", "--data", str(tmp_path)))
+
+
+def test_a_portal_that_cannot_be_reached_fails_in_a_few_lines(tmp_path):
+    """Nothing listens on the port: the crawl says why each request failed, in one line each (no
+    tracebacks), and exits non-zero, since nothing was archived."""
+    from conftest import free_port
+
+    result = run_cli("crawl", f"http://127.0.0.1:{free_port()}/", "--data", str(tmp_path), "--delay", "0")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "Connection was refused" in result.stderr
+    assert "nothing was archived" in one_line_error(result)
+    assert "0 responses archived" in result.stdout
 
 
 def test_no_start_url_or_portal(tmp_path):
@@ -47,3 +61,5 @@ def test_build_and_serve_without_data(tmp_path):
 def test_bad_settings_and_options(tmp_path):
     assert "NAME=VALUE" in one_line_error(run_cli("crawl", "http://127.0.0.1:9/", "-s", "oops", "--data", str(tmp_path)))
     assert "Invalid value" in one_line_error(run_cli("build", "--workers", "0", "--data", str(tmp_path)))
+    for option in (("--fresh",), ("--job", "x")):
+        assert "need --redis" in one_line_error(run_cli("crawl", "http://127.0.0.1:9/", *option, "--data", str(tmp_path)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from nianbao.crawllog import crawl_rows, failure_rows, health_rows
 
 
-def finished(at: str, crawl_id: str, reports: int, errors: int = 0, known: int = 0) -> list[dict]:
-    host = {"pages": 10, "reports": reports, "reports_known": known, "errors": errors, "platform": "trs"}
+def finished(at: str, crawl_id: str, reports: int, errors: int = 0, known: int = 0, pages: int = 10) -> list[dict]:
+    host = {"pages": pages, "reports": reports, "reports_known": known, "errors": errors, "platform": "trs"}
     return [
         {"event_id": f"s{crawl_id}", "kind": "crawl_started", "url": None, "written_at": at,
          "data": {"crawl_id": crawl_id, "start_urls": ["http://gov.example/ndbg/"]}},
@@ -25,6 +25,12 @@ def test_a_portal_that_stops_yielding_reports_is_failing():
     assert status(finished("2026-01-01", "a", 3)) == "ok"
     assert status(finished("2026-01-01", "a", 3) + finished("2026-02-01", "b", 0)) == "failing"
     assert status(finished("2026-01-01", "a", 0)) == "no_reports"
+
+
+def test_a_portal_that_answers_nothing_is_unreachable_not_empty():
+    assert status(finished("2026-01-01", "a", 0, errors=2, pages=0)) == "unreachable"
+    assert status(finished("2026-01-01", "a", 3) + finished("2026-02-01", "b", 0, errors=2, pages=0)) == "unreachable"
+    assert status(finished("2026-01-01", "a", 0, errors=2)) == "no_reports"  # pages came, none a report
 
 
 def test_known_reports_count_as_found_and_errors_show():
