@@ -16,10 +16,11 @@ import html
 import io
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urljoin
 
 import nh3
 from datasette.utils.asgi import Response
@@ -29,7 +30,8 @@ from archive import Archive, ArchiveError
 from parsers.html import cell_elements, decode_html, read_html
 from parsers.pdf import source_box
 
-CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
+# No script, no form, no request of its own; a link may still be followed, and may download a file.
+CSP = "sandbox allow-downloads; default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
@@ -64,10 +66,20 @@ def _drop_remote_resources(element: str, attribute: str, value: str) -> str | No
     return None if attribute in ("src", "srcset") else value
 
 
-def sanitise(markup: str) -> str:
-    """Only inert markup: no script, style, iframe, form, event handler, javascript: URL or remote image."""
+LinkMap = Callable[[str], str]
+
+
+def sanitise(markup: str, links: LinkMap | None = None) -> str:
+    """Only inert markup: no script, style, iframe, form, event handler, javascript: URL or remote image.
+
+    ``links`` rewrites each link's target (see ``_link_map``)."""
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if links is not None and attribute == "href":
+            return links(value)
+        return _drop_remote_resources(element, attribute, value)
+
     return nh3.clean(markup, link_rel="noopener noreferrer nofollow", url_schemes={"http", "https"},
-                     attribute_filter=_drop_remote_resources)
+                     attribute_filter=keep)
 
 
 MARK = "nb-cell"  # the id of the highlighted cell: a link ending in #nb-cell scrolls to it, no script needed
@@ -75,16 +87,40 @@ _CELL_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, **{tag: nh3.ALLOWED_ATTRIBUTES.get
                                                   for tag in ("td", "th")}}
 
 
-def _keep_only_the_mark(element: str, attribute: str, value: str) -> str | None:
-    if attribute == "id":
-        return value if value == MARK else None
-    return _drop_remote_resources(element, attribute, value)
-
-
-def sanitise_marked(markup: str) -> str:
+def sanitise_marked(markup: str, links: LinkMap | None = None) -> str:
     """``sanitise``, keeping the one ``id`` that marks the highlighted cell (and no other id)."""
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if attribute == "id":
+            return value if value == MARK else None
+        if links is not None and attribute == "href":
+            return links(value)
+        return _drop_remote_resources(element, attribute, value)
+
     return nh3.clean(markup, link_rel="noopener noreferrer nofollow", url_schemes={"http", "https"},
-                     attributes=_CELL_ATTRIBUTES, attribute_filter=_keep_only_the_mark)
+                     attributes=_CELL_ATTRIBUTES, attribute_filter=keep)
+
+
+def _link_map(archive: Archive, page_url: str, to_archived: str) -> LinkMap:
+    """A page's links as a reader of the copy needs them: to the archived copy of the target when
+    there is one (``to_archived`` + its record id, relative to the page being shown), else to the
+    original URL made absolute.  Left as they were, relative links would point into this site."""
+    def target(href: str) -> str:
+        href = href.strip()
+        if href.startswith("#") or not href:
+            return href
+        absolute = urljoin(page_url, href)
+        if not absolute.startswith(("http://", "https://")):
+            return absolute
+        with _LOCK:
+            try:
+                rec = archive.latest(absolute.split("#", 1)[0])
+            except ArchiveError:
+                rec = None
+        if rec is not None and rec.status is not None and 200 <= rec.status < 300:
+            return to_archived + quote(rec.record_id, safe="")
+        return absolute
+
+    return target
 
 
 _LOCK = threading.Lock()
@@ -112,7 +148,7 @@ def render(archive_dir: Path, record_id: str) -> ArchivedView:
             return ArchivedView(200, "text/plain; charset=utf-8", SECURITY_HEADERS, text.encode("utf-8"))
         banner = BANNER.format(url=html.escape(rec.url), fetched_at=html.escape(rec.fetched_at or ""),
                                record_id=html.escape(rec.record_id))
-        return _html_view(banner, sanitise(text))
+        return _html_view(banner, sanitise(text, _link_map(archive, rec.final_url, "")), rec.url)
     name = Path(rec.final_url.split("?", 1)[0]).name or "document"
     headers = {**SECURITY_HEADERS, "content-disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"}
     return ArchivedView(200, rec.content_type or "application/octet-stream", headers, body)
@@ -138,7 +174,7 @@ def render_cell(archive_dir: Path, record_id: str, where: dict, label: str) -> A
     banner = BANNER.format(url=html.escape(rec.url), fetched_at=html.escape(rec.fetched_at or ""),
                            record_id=html.escape(rec.record_id))
     if body.startswith(b"%PDF-") or "pdf" in content_type:
-        view = _pdf_cell(body, where, label, banner, record_id)
+        view = _pdf_cell(body, where, label, banner, record_id, rec.url)
         return view or render(archive_dir, record_id)
     key = (where.get("table"), where.get("row"), where.get("col"))
     if None in key or not _is_html(content_type, body):
@@ -153,13 +189,13 @@ def render_cell(archive_dir: Path, record_id: str, where: dict, label: str) -> A
         note = "标出的单元格 highlighted cell"
         markup = etree.tostring(root, method="html", encoding="unicode")
     banner = banner.replace("</div>", f" · {note}: <b>{html.escape(label)}</b></div>", 1)
-    return _html_view(banner, sanitise_marked(markup))
+    return _html_view(banner, sanitise_marked(markup, _link_map(archive, rec.final_url, "../../archived/")), rec.url)
 
 
 PDF_RESOLUTION = 110  # dots per inch of the page picture: legible table text at a screen's width
 
 
-def _pdf_cell(body: bytes, where: dict, label: str, banner: str, record_id: str) -> ArchivedView | None:
+def _pdf_cell(body: bytes, where: dict, label: str, banner: str, record_id: str, url: str) -> ArchivedView | None:
     """A picture of the PDF page with the figure's cell (or text line) boxed; None when the place
     cannot be found again (then the file itself is sent)."""
     import pdfplumber
@@ -186,7 +222,7 @@ def _pdf_cell(body: bytes, where: dict, label: str, banner: str, record_id: str)
     page = (f'<div style="position:relative;display:inline-block"><img alt="page {pageno}" '
             f'src="data:image/png;base64,{image}"><div id="{MARK}" style="position:absolute;left:{x0}px;'
             f'top:{top}px;width:{x1 - x0}px;height:{bottom - top}px;outline:none;background:none"></div></div>')
-    return _html_view(banner, page)
+    return _html_view(banner, page, url)
 
 
 # The page's own styles are gone with its <style> and style attributes: ruled tables keep it legible.
@@ -194,9 +230,10 @@ STYLE = ("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #b
          f"#{MARK}{{outline:3px solid #e8590c;background:#fff3bf;scroll-margin-top:30vh}}")
 
 
-def _html_view(banner: str, body: str) -> ArchivedView:
-    page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>{STYLE}</style></head>'
-            f"<body>{banner}{body}</body></html>")
+def _html_view(banner: str, body: str, url: str) -> ArchivedView:
+    title = html.escape(f"存档 archived: {url}")
+    page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title><style>{STYLE}</style>'
+            f"</head><body>{banner}{body}</body></html>")
     return ArchivedView(200, "text/html; charset=utf-8", SECURITY_HEADERS, page.encode("utf-8"))
 
 

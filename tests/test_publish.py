@@ -25,7 +25,8 @@ HTML = [("Content-Type", "text/html; charset=utf-8")]
 EVIL_PAGE = """<html><head><title>朝阳区人民政府2023年政府信息公开工作年度报告</title>
 <script>document.title = 'pwned'</script></head>
 <body onload="steal()"><h1>朝阳区人民政府2023年政府信息公开工作年度报告</h1>
-<p>北京市朝阳区信访办公室收到申请。<a href="javascript:alert(1)">点击</a></p>
+<p>北京市朝阳区信访办公室收到申请。<a href="javascript:alert(1)">点击</a>
+<a href="huaian.pdf">附件</a> <a href="/ndbg/gone.html">往年</a></p>
 <img src="http://tracker.invalid/pixel.png"><iframe src="http://tracker.invalid/"></iframe></body></html>"""
 
 
@@ -360,6 +361,20 @@ def test_archived_html_is_served_without_scripts(ds, db):
     assert "北京市朝阳区信访办公室" in r.text
     for bad in ("<script", "onload", "javascript:", "<iframe", "tracker.invalid/pixel"):
         assert bad not in body, bad
+
+
+def test_links_of_an_archived_page_lead_to_archived_copies_or_the_original_site(ds, db):
+    """Relative links would point into this site: a target that is archived opens its archived
+    copy, any other one the original URL."""
+    (record_id,) = [r["record_id"] for r in db["reports"].rows_where("url like '%chaoyang.html'")]
+    (pdf_id,) = [r["record_id"] for r in db["reports"].rows_where("url like '%huaian.pdf'")]
+    r = get(ds, "/-/archived/" + quote(record_id, safe=""))
+    links = dict((a.text_content(), a.get("href")) for a in lxml.html.fromstring(r.text).xpath("//a"))
+    assert links["附件"] == quote(pdf_id, safe="")  # relative to /-/archived/<id>: its sibling
+    assert get(ds, "/-/archived/" + links["附件"]).content.startswith(b"%PDF")
+    assert links["往年"] == "http://127.0.0.1/ndbg/gone.html"
+    assert "allow-downloads" in r.headers["content-security-policy"]
+    assert "<title>存档 archived: http://127.0.0.1/ndbg/chaoyang.html</title>" in r.text
 
 
 def test_archived_pdf_is_a_download_and_unknown_ids_404(ds, db):
