@@ -177,7 +177,9 @@ def serve(data: str, port: int, host: str) -> None:
 @click.option("--pretty", is_flag=True, help="Indent the JSON (one object per file, no longer one line each).")
 def parse(files: tuple[str, ...], pretty: bool) -> None:
     """Parse report files (HTML, text, PDF, Word .docx) and print one JSON object per file,
-    one per line.  Exits 1 if any file could not be parsed (the error is on stderr)."""
+    one per line.  A file that cannot be read, or parses with status error or
+    unsupported_format, is named on stderr with the reason, and the exit status is 1;
+    the other files are still parsed (status partial exits 0)."""
     from parsers import parse_bytes
 
     failed = False
@@ -185,8 +187,10 @@ def parse(files: tuple[str, ...], pretty: bool) -> None:
         path = Path(name)
         try:
             data = path.read_bytes()
-        except OSError as exc:
-            raise click.ClickException(f"cannot read {name}: {exc.strerror or exc}") from None
+        except OSError as exc:  # said on stderr; the other files are still parsed
+            click.echo(f"nianbao parse: {name}: cannot read: {exc.strerror or exc}", err=True)
+            failed = True
+            continue
         report = {"source": str(path), **parse_bytes(data, filename=path.name)}
         click.echo(json.dumps(report, ensure_ascii=False, indent=2 if pretty else None))
         if report["status"] in ("error", "unsupported_format"):

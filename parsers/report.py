@@ -75,6 +75,15 @@ def detect_format(data: bytes, filename: str | None, content_type: str | None) -
     return "text"
 
 
+def _binary(data: bytes) -> bool:
+    """Bytes that are no text: NULs, or many control characters (text has tabs and line breaks only)."""
+    head = data[:4096]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls > len(head) // 100 + 2
+
+
 def decode_text(data: bytes) -> str:
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -132,6 +141,11 @@ def parse_bytes(data: bytes, *, filename: str | None = None, content_type: str |
             tokens = html.html_tokens(root, images=images)
             page_title = html.page_title(root)
         else:
+            if _binary(data):
+                report["status"] = "error"
+                kind = f" (named {Path(filename).suffix})" if filename and Path(filename).suffix else ""
+                report["errors"].append(f"not a readable report file: binary data of no known format{kind}")
+                return report
             tokens = text_tokens(decode_text(data))
         fill(report, tokens, page_title, images)
     except Exception as exc:  # noqa: BLE001 - the contract is: never raise, say what failed
@@ -204,6 +218,10 @@ def fill(report: dict, tokens: list[Token], page_title: str | None, images: list
                        for k in ("overview", "problems_improvements", "other_matters")}
     report["issuing_body"] = find_body(report["metadata"], report["title"])
     report["checks"] = checks.evaluate(report, out.cells)
+    if report["status"] == "ok" and not (spans or report["title"] or report["reporting_year"]):
+        # Not one mark of a report: no heading of its sections, no title, no year.
+        report["status"] = "error"
+        report["errors"].append("no report found: no title, year, section heading or table")
 
 
 # Section 四's table is known by its two lawsuit groups, printed by both templates and by no

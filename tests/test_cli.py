@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import run_cli
 
@@ -63,3 +65,23 @@ def test_bad_settings_and_options(tmp_path):
     assert "Invalid value" in one_line_error(run_cli("build", "--workers", "0", "--data", str(tmp_path)))
     for option in (("--fresh",), ("--job", "x")):
         assert "need --redis" in one_line_error(run_cli("crawl", "http://127.0.0.1:9/", *option, "--data", str(tmp_path)))
+
+
+def test_parse_goes_on_past_a_file_it_cannot_read_and_says_which(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("某某县2023年政府信息公开工作年度报告\n一、总体情况\n2023年，我县……\n", encoding="utf-8")
+    result = run_cli("parse", str(good), str(tmp_path / "missing.html"), str(good))
+    assert result.returncode == 1
+    assert len(result.stdout.splitlines()) == 2  # both good files, around the missing one
+    assert f"{tmp_path / 'missing.html'}: cannot read" in result.stderr
+
+
+def test_parse_says_error_for_what_is_no_report(tmp_path):
+    noise = tmp_path / "noise.docx"
+    noise.write_bytes(bytes(range(256)) * 8)  # named .docx, no zip: binary of no known format
+    hello = tmp_path / "hello.txt"
+    hello.write_text("hello world\n", encoding="utf-8")
+    for path, reason in ((noise, "binary data of no known format"), (hello, "no report found")):
+        result = run_cli("parse", str(path))
+        assert result.returncode == 1 and reason in one_line_error(result)
+        assert json.loads(result.stdout)["status"] == "error"
