@@ -40,16 +40,20 @@ def rewrite_query_string(query_string: bytes) -> bytes:
         return query_string
     typed = next((v for k, v in pairs if k == MARKER), None)
     out, original = [], None
+    dropped = False
     for key, value in pairs:
         if (key == "_search" or key.startswith("_search_")) and value.strip():
             phrases = fts_query(value)
+            if not phrases:  # only punctuation ("*", "()"): no words to search for, and no FTS5 syntax error
+                dropped = True
+                continue
             original = typed if typed is not None and fts_query(typed) == phrases else value
             value = phrases
         if key in ("_searchmode", MARKER):
             continue
         out.append((key, value))
     if original is None:
-        return query_string
+        return urlencode(out).encode() if dropped else query_string
     out += [("_searchmode", "raw"), (MARKER, original)]
     return urlencode(out).encode()
 

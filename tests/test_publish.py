@@ -267,6 +267,21 @@ def test_search_terms_of_any_length(ds, db, query):
     assert {r["report_id"] for r in canned} == expected
 
 
+@pytest.mark.parametrize(("traditional", "simple"), [("淮安市人民政府", "淮安市人民政府"), ("雁塔區", "雁塔区"),
+                                                    ("街道 公開", "街道 公开")])
+def test_traditional_script_finds_what_simplified_finds(ds, traditional, simple):
+    def found(query: str) -> set[str]:
+        return {r["id"] for r in rows(ds, f"/nianbao/reports.json?_search={quote(query)}&_shape=array&_size=max")}
+
+    assert found(traditional) == found(simple) != set()
+
+
+@pytest.mark.parametrize("query", ["*", "()", '"', "+-"])
+def test_a_search_of_punctuation_only_is_no_search_not_an_error(ds, db, query):
+    found = rows(ds, f"/nianbao/reports.json?_search={quote(query)}&_shape=array&_size=max")
+    assert len(found) == db["reports"].count
+
+
 def test_search_for_absent_term_finds_nothing(ds):
     assert rows(ds, "/nianbao/reports.json?_search=%E9%BE%98&_shape=array") == []  # 龘
     assert rows(ds, "/nianbao/search_reports.json?q=&_shape=array") == []
