@@ -167,9 +167,25 @@ def serve(data: str, port: int, host: str) -> None:
     db = Path(data) / "nianbao.db"
     if not db.is_file():
         raise click.ClickException(f"no database at {db}: run `nianbao build --data {data}` first")
+    _check_port(host, port)
     from nianbao.serve import serve as run_serve
 
+    click.echo(f"Datasette on http://{host}:{port}/  (Ctrl-C to stop; after `nianbao build`, restart it: "
+               "it serves the database it opened)")
     run_serve(db, port=port, host=host)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail before any work when the port is taken (the demo would otherwise crawl and build first)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                                       "choose another port with --port") from None
 
 
 @cli.command()
@@ -207,6 +223,8 @@ def parse(files: tuple[str, ...], pretty: bool) -> None:
 def demo(data: str, no_serve: bool, port: int) -> None:
     """Start the bundled sample portal on 127.0.0.1, crawl it, build the database, then serve it."""
     data_dir = _data_dir(data)
+    if not no_serve:
+        _check_port("127.0.0.1", port)
     from nianbao.demo import run_demo
 
     run_demo(data_dir, serve=not no_serve, port=port)

@@ -85,3 +85,18 @@ def test_parse_says_error_for_what_is_no_report(tmp_path):
         result = run_cli("parse", str(path))
         assert result.returncode == 1 and reason in one_line_error(result)
         assert json.loads(result.stdout)["status"] == "error"
+
+
+def test_serve_and_demo_say_when_their_port_is_taken_before_doing_any_work(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        (tmp_path / "nianbao.db").write_bytes(b"")
+        assert "cannot listen on 127.0.0.1:" + port in one_line_error(
+            run_cli("serve", "--data", str(tmp_path), "--port", port))
+        result = run_cli("demo", "--data", str(tmp_path / "demo"), "--port", port)
+        assert "cannot listen" in one_line_error(result)
+        assert "sample portal" not in result.stdout  # failed before crawling
