@@ -76,8 +76,9 @@ CHART_FILTERS = FILTERS  # the parameters of the region_totals_by_year query
 
 @hookimpl
 def extra_body_script(datasette):
-    # Put the user's words back in the search box instead of the phrase query; on report_summary
-    # and the region query, link to the charts of the same selection.
+    # Put the user's words back in the search box instead of the phrase query; fold a wide table's
+    # column descriptions; on report_summary and the region query, link to the charts of the same
+    # selection.
     charts = json.dumps(datasette.urls.path("/-/charts"))
     return """
 (function () {
@@ -85,6 +86,17 @@ def extra_body_script(datasette):
   var q = p.get('_nb_q') || p.get('_search');
   var box = document.querySelector('input[name="_search"]');
   if (box && q !== null) { box.value = q; }
+  // A wide table's column descriptions (report_summary has 50) would push its rows screens down:
+  // folded under one line, the data first.
+  var dl = document.querySelector('dl.column-descriptions');
+  if (dl && dl.children.length > 16) {
+    var fold = document.createElement('details'), title = document.createElement('summary');
+    title.textContent = '列说明 Column descriptions (' + dl.querySelectorAll('dt').length + ')';
+    dl.parentNode.insertBefore(fold, dl);
+    fold.className = 'nb-columns';
+    fold.appendChild(title);
+    fold.appendChild(dl);
+  }
   if (!/\\/(report_summary|region_totals_by_year)$/.test(window.location.pathname)) { return; }
   var sel = new URLSearchParams();
   FILTERS.forEach(function (k) { var v = p.get(k) || p.get(k + '__exact'); if (v) { sel.set(k, v); } });

@@ -138,3 +138,17 @@ def test_from_a_figure_to_the_cell_it_was_printed_in(site, page, tmp_path):
     assert box is not None and 0 <= box["y"] < 900 and box["width"] > 0
     assert page.evaluate("() => window.scrollY") > 0
     assert all(u.startswith(site) for u in page.requests_seen), page.requests_seen
+
+
+def test_a_wide_table_shows_its_rows_before_its_column_descriptions(site, page):
+    """report_summary describes 50 columns: they are folded under one line, so the rows come first."""
+    page.goto(site + "/nianbao/report_summary")
+    fold = page.locator("details.nb-columns")
+    assert fold.count() == 1 and fold.get_attribute("open") is None
+    assert "Column descriptions" in fold.locator("summary").inner_text()
+    first_row = page.locator("table.rows-and-columns tbody tr").first.bounding_box()
+    assert first_row is not None and first_row["y"] < 1600, first_row
+    fold.locator("summary").click()
+    assert page.locator("dl.column-descriptions dt").first.is_visible()
+    page.goto(site + "/nianbao/checks")  # a narrow table keeps its list open
+    assert page.locator("details.nb-columns").count() == 0
