@@ -148,6 +148,22 @@ def test_demo_tables_match_the_served_reports(demo):
                 assert row[col] == value, (report["list_title"], row["row_key"], col)
 
 
+def test_the_demo_s_misprinted_report_is_flagged_not_fixed(demo):
+    """The sample portal prints one report with a misprint (its 自然人 new requests 10 too many): the
+    demo lists it in failing_checks, with the number as printed."""
+    data, result = demo
+    ds = datasette_app(data / "nianbao.db")
+    r = asyncio.run(ds.client.get("/nianbao/failing_checks.json?_shape=array"))
+    assert r.status_code == 200
+    failing = r.json()
+    assert {row["title"] for row in failing} == {"东湖区司法局2023年政府信息公开工作年度报告"}
+    db = sqlite_utils.Database(data / "nianbao.db")
+    (report,) = db["reports"].rows_where("title like '%司法局%'")
+    (row,) = db["applications"].rows_where("report_id = ? and row_key = 'new_received'", [report["id"]])
+    assert (row["natural_person"], row["total"]) == (23, 33)  # printed; 23 + 6 + 2 + 4 + 0 + 8 is 43
+    assert report["checks_status"] == "fail" and "fail 1" in result.stdout
+
+
 def test_datasette_json_and_csv_return_the_demo_rows(demo):
     data, _ = demo
     db = sqlite_utils.Database(data / "nianbao.db")

@@ -77,7 +77,23 @@ GENERATED = {
         section="xxgk", style="plain", publish_date="2019-03-12", written_date="2019-03-08",
         index_no="008675313/2019-00014", doc_no="", repeal_date="", topic="民政/政务公开",
         keywords="年度报告")),
+    "gen_2021_sfj": ("2021", "东湖区司法局", 2023, dict(
+        section="xxgk", style="plain", publish_date="2024-02-02", written_date="2024-01-31",
+        index_no="008675314/2024-00006", doc_no="", repeal_date="", topic="综合政务/政务公开",
+        keywords="年度报告")),
 }
+
+# name → (cell path, amount added): a misprint as real reports have them, so that the demo shows a
+# report whose figures contradict each other (listed in failing_checks, printed numbers kept).
+MISPRINTS = {"gen_2021_sfj": ("applications.new_received.natural_person", 10)}
+
+
+def misprint(report: dict, path: str, delta: int) -> None:
+    *parents, leaf = path.split(".")
+    node = report
+    for key in parents:
+        node = node[key]
+    node[leaf] += delta
 
 
 def seed_report(stem: str, body: str | None) -> dict:
@@ -126,6 +142,9 @@ def main() -> None:
         serial += 1
         report = random_report(random.Random(f"nianbao-portal-{name}"), tpl, body=body, year=year)
         source = f"random_report(Random('nianbao-portal-{name}'), {tpl!r})"
+        if name in MISPRINTS:
+            misprint(report, *MISPRINTS[name])
+            source += f", then {MISPRINTS[name][0]} + {MISPRINTS[name][1]} (a misprint)"
         data = {"report": report, "page": page(report, settings, source, serial)}
         (OUT / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
     print(f"wrote {len(SEEDS) + len(GENERATED)} files to {OUT}")
