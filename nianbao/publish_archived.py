@@ -69,26 +69,16 @@ def _drop_remote_resources(element: str, attribute: str, value: str) -> str | No
 LinkMap = Callable[[str], str]
 
 
-def sanitise(markup: str, links: LinkMap | None = None) -> str:
-    """Only inert markup: no script, style, iframe, form, event handler, javascript: URL or remote image.
-
-    ``links`` rewrites each link's target (see ``_link_map``)."""
-    def keep(element: str, attribute: str, value: str) -> str | None:
-        if links is not None and attribute == "href":
-            return links(value)
-        return _drop_remote_resources(element, attribute, value)
-
-    return nh3.clean(markup, link_rel="noopener noreferrer nofollow", url_schemes={"http", "https"},
-                     attribute_filter=keep)
-
-
 MARK = "nb-cell"  # the id of the highlighted cell: a link ending in #nb-cell scrolls to it, no script needed
 _CELL_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, **{tag: nh3.ALLOWED_ATTRIBUTES.get(tag, set()) | {"id"}
                                                   for tag in ("td", "th")}}
 
 
-def sanitise_marked(markup: str, links: LinkMap | None = None) -> str:
-    """``sanitise``, keeping the one ``id`` that marks the highlighted cell (and no other id)."""
+def sanitise(markup: str, links: LinkMap | None = None, *, marked: bool = False) -> str:
+    """Only inert markup: no script, style, iframe, form, event handler, javascript: URL or remote image.
+
+    ``links`` rewrites each link's target (see ``_link_map``); ``marked`` keeps the one ``id`` that
+    marks a highlighted cell (``MARK``), and no other id."""
     def keep(element: str, attribute: str, value: str) -> str | None:
         if attribute == "id":
             return value if value == MARK else None
@@ -97,7 +87,7 @@ def sanitise_marked(markup: str, links: LinkMap | None = None) -> str:
         return _drop_remote_resources(element, attribute, value)
 
     return nh3.clean(markup, link_rel="noopener noreferrer nofollow", url_schemes={"http", "https"},
-                     attributes=_CELL_ATTRIBUTES, attribute_filter=keep)
+                     attributes=_CELL_ATTRIBUTES if marked else None, attribute_filter=keep)
 
 
 def _link_map(archive: Archive, page_url: str, to_archived: str) -> LinkMap:
@@ -189,7 +179,8 @@ def render_cell(archive_dir: Path, record_id: str, where: dict, label: str) -> A
         note = "标出的单元格 highlighted cell"
         markup = etree.tostring(root, method="html", encoding="unicode")
     banner = banner.replace("</div>", f" · {note}: <b>{html.escape(label)}</b></div>", 1)
-    return _html_view(banner, sanitise_marked(markup, _link_map(archive, rec.final_url, "../../archived/")), rec.url)
+    links = _link_map(archive, rec.final_url, "../../archived/")
+    return _html_view(banner, sanitise(markup, links, marked=True), rec.url)
 
 
 PDF_RESOLUTION = 110  # dots per inch of the page picture: legible table text at a screen's width
