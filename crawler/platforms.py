@@ -24,6 +24,8 @@ into entries (title, URL) and the requests for the rest of the list:
   sites read it).  How the page picks that category without a hash route (the
   report category of the catalog tree its shell embeds, else category 0) is an
   assumption, not something seen in public sources: see ``gkmlpt_categories``;
+- script pagers with their own URL template (Anhui's 集约化 platform, ``Ls.pagination(…,
+  function(pageIndex){ location.href='…?pageIndex=' + pageIndex;}, {pageCount: N})``): see ``script_pages``;
 - generic: 下一页/尾页/page-number links and ``?page=N`` queries.
 """
 
@@ -509,13 +511,15 @@ def script_pages(response: TextResponse) -> list[str]:
         if not code or "location" not in code and "window.open" not in code:
             continue
         count = _first_var(_SCRIPT_COUNT, code)
-        template = _first_var(_NAV_TEMPLATE, code) if count else None
+        if not count:
+            continue
+        # The first navigation built from a parameter of a function (the page callback); others
+        # (a search box's '/search?q=' + kw from a variable) are not the pager's.
+        template = next((t for t in _NAV_TEMPLATE.finditer(code) if not commented_out(code, t.start())
+                         and t.group(3) in {p.strip() for m in _FUNCTION_PARAMS.finditer(code, 0, t.start())
+                                            for group in m.groups() if group for p in group.split(",")}), None)
         if not template:
             continue
-        params = {p.strip() for m in _FUNCTION_PARAMS.finditer(code, 0, template.start())
-                  for group in m.groups() if group for p in group.split(",")}
-        if template.group(3) not in params:
-            continue  # not the page callback's parameter: some other link built by script
         prefix, suffix = template.group(2), template.group(7) or ""
         shift = int(template.group(5) or 0) * (-1 if template.group(4) == "-" else 1)
         current = _first_var(_SCRIPT_CURRENT, code)

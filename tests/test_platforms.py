@@ -466,6 +466,9 @@ def test_a_script_pager_is_followed_through_the_url_template_its_callback_naviga
 
 
 def test_a_link_built_by_script_without_a_page_callback_is_no_pager():
+    kw = "var pageCount = 2; var kw = 'x'; location.href = '/search?q=' + kw; var f = function(p) { location.href = '?p=' + p; };"
+    assert platforms.script_pages(response("http://x.gov.cn/a/", f"<script>{kw}</script>".encode())) == [
+        "http://x.gov.cn/a/?p=1", "http://x.gov.cn/a/?p=2"]  # the callback's template, not the search box's
     for js in ("var pageCount = 5; var id = 7; location.href = '/detail?id=' + id;",  # not a callback's parameter
                "function go(id) { location.href = '/detail?id=' + id; }",  # no page count
                "// var pageCount = 5;\nfunction go(p) { location.href = '?page=' + p; }"):  # count commented out

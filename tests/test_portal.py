@@ -171,7 +171,7 @@ def test_catalog_covers_styles_templates_and_non_reports(portal: Portal) -> None
     assert any(e.metadata.get("废止日期") == "" for e in portal.catalog)
     assert any(e.metadata.get("文号") == "" for e in portal.catalog)
     assert any(e.metadata.get("文号") for e in portal.catalog)
-    assert Counter(e.section for e in reports).keys() == {"xxgk", "jyj", "hanweb", "gkmlpt", "jpaas", "kjj", "tjj"}
+    assert Counter(e.section for e in reports).keys() == {"xxgk", "jyj", "hanweb", "gkmlpt", "jpaas", "kjj", "tjj", "mzj"}
     assert {"pdf", "docx"} <= {e.style for e in reports}
     assert len({e.title for e in reports}) == len(reports)  # the demo test keys reports by title
 
@@ -690,7 +690,7 @@ def test_extra_reports_start_fast_and_are_served_lazily() -> None:
     start = time.monotonic()
     with start_portal(extra_reports=10_000) as p:
         assert time.monotonic() - start < 1.0
-        assert len(p.reports) == len([e for e in p.catalog if e.is_report]) == 10_000 + 32
+        assert len(p.reports) == len([e for e in p.catalog if e.is_report]) == 10_000 + 35
         xxgk = links(fetch(p.url + "xxgk/")[2], p.url + "xxgk/")
         column = xxgk["各单位政府信息公开年报"]
         assert urlsplit(column).path == "/gdwnb/index.html"
@@ -711,7 +711,7 @@ def test_extra_reports_start_fast_and_are_served_lazily() -> None:
         assert fetch(bulk[0].url.replace("_300000.", "_310000."))[0] == 404
         old = bulk[7]
         new = p.revise(old.url)
-        assert p.reports[32 + 7] == new and new.report != old.report
+        assert p.reports[35 + 7] == new and new.report != old.report
         body = fetch(old.url)[2]
         assert "更正说明" in body.decode("utf-8")
         assert_same_report(new.report, parse_bytes(body, content_type="text/html; charset=utf-8"), "revised bulk")
