@@ -24,6 +24,8 @@ into entries (title, URL) and the requests for the rest of the list:
   sites read it).  How the page picks that category without a hash route (the
   report category of the catalog tree its shell embeds, else category 0) is an
   assumption, not something seen in public sources: see ``gkmlpt_categories``;
+- script pagers with their own URL template (Anhui's 集约化 platform, ``Ls.pagination(…,
+  function(pageIndex){ location.href='…?pageIndex=' + pageIndex;}, {pageCount: N})``): see ``script_pages``;
 - generic: 下一页/尾页/page-number links and ``?page=N`` queries.
 """
 
@@ -40,7 +42,7 @@ import lxml.html
 from scrapy import FormRequest, Request
 from scrapy.http import Response, TextResponse
 
-from crawler.classify import CLIPPED, is_report_column, is_section_link
+from crawler.classify import CLIPPED, is_report_column, is_report_title, is_section_link
 
 MAX_PAGES = 500
 
@@ -291,19 +293,25 @@ def anchors(html: str, base_url: str) -> list[tuple[str, str]]:
 
 
 # Navigation that only a script writes: ``menu.addItem('信息公开年报', 'http://…/xxgknb/')``, menu data
-# ``{"name": "政府信息公开年报", "url": "/xxgk/nb/"}``.  Every string literal of the page's scripts, in order.
+# ``{"name": "政府信息公开年报", "url": "/xxgk/nb/"}``; lists a script renders from its own data
+# (``var dataList=[{"title": "…年度报告", "daytime": "…", "url": "…"}]``).  Every string literal, in order.
 _JS_STRINGS = re.compile(r""""((?:[^"\\\n]|\\.){1,300})"|'((?:[^'\\\n]|\\.){1,300})'""")
 _URLISH = re.compile(r"^(?:https?://|/|\./|\.\./)[^\s<>\"']*$|^[\w./-]+\.(?:s?html?|jsp|php|aspx?)(?:\?\S*)?$")
 _PAIR_GAP = 80  # characters between a label and its URL: the rest of one call or one object
+_RECORD_GAP = 240  # between a list record's title and its URL: other fields of the same object (date, id …)
+_RECORD_REACH = 4  # values either side of the title
 
 
 def script_links(response: TextResponse) -> list[tuple[str, str]]:
-    """(label, URL) of the report-column and 信息公开-section links a page's scripts write as menus.
+    """(label, URL) of the report-column and 信息公开-section links a page's scripts write as menus,
+    and of the reports in list data a script renders itself.
 
     A label is paired with the URL printed with it in the same call or object: the value after it
     (``addItem(label, url)``, ``name: label, url: …``) or before it (``{url: …, name: label}``);
     object keys (``"url":``) are skipped.  Only labels that are such links are kept: a script's
-    other strings are not navigation.
+    other strings are not navigation.  A report title (``is_report_title``) in list data may have
+    other fields between it and its URL (``{"title": …, "daytime": …, "url": …}``): the nearest
+    URL within the same object is taken.
     """
     root = response.selector.root
     if not isinstance(root, lxml.etree._Element):
@@ -311,19 +319,29 @@ def script_links(response: TextResponse) -> list[tuple[str, str]]:
     out = []
     for script in root.iter("script"):
         code = script.text
-        if not code or ("年" not in code and "公开" not in code):
+        if not code or ("年" not in code and "公开" not in code and "\\u5e74" not in code):
             continue
         # (start, end, text) of each string literal that is a value, not an object key.
         values = [(m.start(), m.end(), _js_string(m.group(1) if m.group(1) is not None else m.group(2)))
                   for m in _JS_STRINGS.finditer(code) if not _KEY_AFTER.match(code, m.end())]
         for i, (start, end, label) in enumerate(values):
-            if not (is_report_column(label) or is_section_link(label)):
+            if is_report_column(label) or is_section_link(label):
+                reach, together = 1, _together
+            elif is_report_title(label):
+                reach, together = _RECORD_REACH, _same_record
+            else:
                 continue
-            near = [v for v in (values[i + 1] if i + 1 < len(values) else None, values[i - 1] if i else None)
-                    if v and _together(code[min(end, v[1]):max(start, v[0])]) and _URLISH.match(v[2])]
+            around = [values[j] for k in range(1, reach + 1) for j in (i + k, i - k) if 0 <= j < len(values)]
+            near = [v for v in around
+                    if together(code[min(end, v[1]):max(start, v[0])]) and _URLISH.match(v[2])]
             if near:
                 out.append((label, urljoin(response.url, near[0][2])))
     return out
+
+
+def _same_record(gap: str) -> bool:
+    """Is the code between two literals inside one object of list data (no brace, no statement end)?"""
+    return len(gap) <= _RECORD_GAP and not any(c in gap for c in "{}[];")
 
 
 _KEY_AFTER = re.compile(r"\s*:")
@@ -461,11 +479,64 @@ def page_param_pages(response: TextResponse) -> list[str]:
     return out
 
 
+# A pager a script drives with its own URL template (Anhui's 集约化 platform:
+# ``Ls.pagination("#page_6791573", function(pageIndex){ location.href='…/content/column/6791573?pageIndex=' +
+# pageIndex;}, {currPage: (0+1), pageCount: 3})``): a page count, maybe the current page, and the address the
+# page callback navigates to, a string literal plus the callback's parameter (plus a literal: "index_" + p + ".html").
+_SCRIPT_COUNT = re.compile(r"""(?<![\w$])["']?(?:page_?count|total_?pages?|page_?total|count_?page)["']?\s*[:=]\s*["']?(\d{1,5})\b""",
+                           re.I)
+_SCRIPT_CURRENT = re.compile(r"""(?<![\w$])["']?(?:curr?(?:ent)?_?page(?:_?(?:no|index))?)["']?\s*[:=]\s*\(?\s*["']?(\d{1,5})"""
+                             r"""(?:\s*\+\s*(\d{1,5}))?""", re.I)
+_NAV_TEMPLATE = re.compile(
+    r"""(?:location(?:\.href)?\s*=|location\.(?:assign|replace)\s*\(|window\.open\s*\()\s*(["'])([^"'<>\s]*)\1"""
+    r"""\s*\+\s*\(?\s*([A-Za-z_$][\w$]*)(?:\.[\w$]+)?\s*(?:([+-])\s*(\d))?\s*\)?(?:\s*\+\s*(["'])([^"'<>\s]*)\6)?""")
+_FUNCTION_PARAMS = re.compile(r"function\s*[\w$]*\s*\(([^()]*)\)|\(([^()]*)\)\s*=>|([A-Za-z_$][\w$]*)\s*=>")
+
+
+def script_pages(response: TextResponse) -> list[str]:
+    """The pages of a script-driven pager whose URL template the page's script states.
+
+    Known by what the script says, whatever the pager's name: a page count (``pageCount: 3``,
+    ``totalPage: 4``), and a navigation to a string literal joined with a parameter of one of the
+    script's functions (the page callback), ``location.href = '…?pageIndex=' + pageIndex``.
+    Pages are numbered from 1 unless the script says the current page is 0; pages before the
+    current one are not asked for again (the first page asked for them).
+    """
+    root = response.selector.root
+    if not isinstance(root, lxml.etree._Element):
+        return []
+    out: list[str] = []
+    for script in root.iter("script"):
+        code = script.text
+        if not code or "location" not in code and "window.open" not in code:
+            continue
+        count = _first_var(_SCRIPT_COUNT, code)
+        if not count:
+            continue
+        # The first navigation built from a parameter of a function (the page callback); others
+        # (a search box's '/search?q=' + kw from a variable) are not the pager's.
+        template = next((t for t in _NAV_TEMPLATE.finditer(code) if not commented_out(code, t.start())
+                         and t.group(3) in {p.strip() for m in _FUNCTION_PARAMS.finditer(code, 0, t.start())
+                                            for group in m.groups() if group for p in group.split(",")}), None)
+        if not template:
+            continue
+        prefix, suffix = template.group(2), template.group(7) or ""
+        shift = int(template.group(5) or 0) * (-1 if template.group(4) == "-" else 1)
+        current = _first_var(_SCRIPT_CURRENT, code)
+        now = int(current.group(1)) + int(current.group(2) or 0) if current else None
+        first = 0 if now == 0 else 1
+        pages = min(int(count.group(1)), MAX_PAGES)
+        for n in range(first, first + pages):
+            if now is None or n > now:
+                out.append(urljoin(response.url, f"{prefix}{n + shift}{suffix}"))
+    return out
+
+
 def html_list(response: TextResponse, platform: str, seen: Container[str] = ()) -> ListPage:
     entries = page_anchors(response) + script_links(response) if platform != "hanweb" else []
     pages, start = trs_plan(response) if platform == "trs" else ([], None)
     meta = {PAGER_START: start} if start else {}
-    pages += link_pages(response) + page_param_pages(response)
+    pages += link_pages(response) + page_param_pages(response) + script_pages(response)
     here = page_key(response.url)
     # By identity, not by string: a column asked for at dir/ is not fetched again as dir/index.html.
     urls = list(dict.fromkeys(p for p in pages if page_key(p) != here and page_key(p) not in seen))

@@ -3,7 +3,8 @@
 Each sub-site models real markup (tests/fixtures/real/README.md): Hanweb JCMS with quoted
 nextgroup values and bare ajaxParam numbers, Hanweb JPaaS unit shells, TRS pagers named
 createPage(…) with dates inside the links and a 政府工作报告 menu item, and the 1-based
-createPageHTML('page_div', …, 'xlist', 'shtml', …) pager.  A crawl started at one sub-site
+createPageHTML('page_div', …, 'xlist', 'shtml', …) pager, and Anhui's 集约化 platform, whose
+pager is a script that navigates to ``…?pageIndex=`` + page.  A crawl started at one sub-site
 must archive every report it lists, each once, and no page it lists that is not a report.
 """
 
@@ -16,9 +17,10 @@ import pytest
 from conftest import run_cli
 
 from archive import Archive
-from nianbao.portal import hanweb, jpaas, trsvariants
+from nianbao.portal import hanweb, jpaas, lspager, trsvariants
 
-STARTS = {"hanweb": hanweb.HOME_PATH, "jpaas": jpaas.HOME_PATH, "kjj": "/kjj/", "tjj": "/tjj/"}
+STARTS = {"hanweb": hanweb.HOME_PATH, "jpaas": jpaas.HOME_PATH, "kjj": "/kjj/", "tjj": "/tjj/",
+          "mzj": lspager.HOME_PATH}
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +82,13 @@ def test_a_pdf_shown_through_a_viewer_is_archived_not_the_viewer(portal, crawls)
     fetched = {r.url for r in records if r.status is not None}
     assert portal.url.rstrip("/") + hanweb.EMBEDDED_PDF_PATH in fetched
     assert not [u for u in fetched if hanweb.VIEWER_PATH in u]
+
+
+def test_a_script_pager_is_followed_to_every_page_of_its_url_template(portal, crawls):
+    """区民政局 writes no pager link: pages 2 and 3 exist only at the URL its Ls.pagination callback builds."""
+    records, _, _ = crawls("mzj")
+    fetched = Counter(r.url for r in records if r.status is not None)
+    root = portal.url.rstrip("/")
+    template = root + lspager.PAGE_PATH + "?pageIndex="
+    assert {u for u in fetched if u.startswith(template)} == {template + "2", template + "3"}
+    assert fetched[template + "2"] == fetched[template + "3"] == fetched[root + lspager.FIRST_PAGE] == 1

@@ -446,3 +446,45 @@ def test_menu_data_pairs_a_label_with_the_url_of_its_own_object():
             "alert('政府信息公开年报');</script></body></html>")
     entries = platforms.list_page(response("http://x.gov.cn/", html.encode())).entries
     assert entries == [("政府信息公开年报", "http://x.gov.cn/xxgk/nb/"), ("政府信息公开", "http://x.gov.cn/xxgk/")]
+
+
+def test_a_script_pager_is_followed_through_the_url_template_its_callback_navigates_to():
+    """Anhui's 集约化 platform (hrss.ah.gov.cn) writes no pager link: ``Ls.pagination("#page_6791573",
+    function(pageIndex){ location.href='…/content/column/6791573?pageIndex=' + pageIndex;}, {currPage: (0+1),
+    pageCount: 3})``.  The page count and the callback's URL template give pages 2 and 3; page 2 asks for page 3."""
+    url = "https://hrss.ah.gov.cn/zxzx/ztzl/ahssydwgkzp/index.html"
+    body = real("anhui_hrss_Ls_pagination.html")
+    page = platforms.list_page(response(url, body))
+    column = "https://hrss.ah.gov.cn/content/column/6791573?pageIndex="
+    assert urls_of(page) == [column + "2", column + "3"]
+    later = platforms.list_page(response(column + "2", body.replace(b"(0+1)", b"(1+1)")))
+    assert urls_of(later) == [column + "3"]
+    # The same shape under other names: "list_" + p + ".html" from a function(p), the current page unsaid.
+    js = '<script>var totalPage = 3; function goPage(p) { window.location.href = "list_" + p + ".html"; }</script>'
+    assert platforms.script_pages(response("http://x.gov.cn/a/list.html", js.encode())) == [
+        f"http://x.gov.cn/a/list_{n}.html" for n in (1, 2, 3)]
+
+
+def test_a_link_built_by_script_without_a_page_callback_is_no_pager():
+    kw = "var pageCount = 2; var kw = 'x'; location.href = '/search?q=' + kw; var f = function(p) { location.href = '?p=' + p; };"
+    assert platforms.script_pages(response("http://x.gov.cn/a/", f"<script>{kw}</script>".encode())) == [
+        "http://x.gov.cn/a/?p=1", "http://x.gov.cn/a/?p=2"]  # the callback's template, not the search box's
+    for js in ("var pageCount = 5; var id = 7; location.href = '/detail?id=' + id;",  # not a callback's parameter
+               "function go(id) { location.href = '/detail?id=' + id; }",  # no page count
+               "// var pageCount = 5;\nfunction go(p) { location.href = '?page=' + p; }"):  # count commented out
+        page = response("http://x.gov.cn/a/", f"<script>{js}</script>".encode())
+        assert platforms.script_pages(page) == [], js
+
+
+def test_a_list_a_script_renders_from_its_own_data_is_read():
+    """zzb.huzhou.gov.cn ships its list as ``var dataList=[{"infolist": [{"title": …, "daytime": …,
+    "url": …}]}]`` and no ``<a>`` row: a report title is paired with the URL of its own object."""
+    body = real("huzhou_inline_dataList.html").replace("2025年度公务员录用公示".encode(),
+                                                      "湖州市委组织部2025年政府信息公开工作年度报告".encode())
+    page = platforms.list_page(response("https://zzb.huzhou.gov.cn/gbgz/gwykl/lygs/index.html", body))
+    assert page.entries == [("湖州市委组织部2025年政府信息公开工作年度报告",
+                             "http://zzb.huzhou.gov.cn/gbgz/gwykl/lygs/20260108/i1234.html")]
+    # A title is not paired across objects: the URL of the next record is not its URL.
+    js = ('<script>var d = [{"title": "2024年政府信息公开工作年度报告", "url": ""}, {"title": "通知",'
+          ' "url": "/a/2.html"}];</script>')
+    assert platforms.list_page(response("http://x.gov.cn/", js.encode())).entries == []

@@ -171,7 +171,7 @@ def test_catalog_covers_styles_templates_and_non_reports(portal: Portal) -> None
     assert any(e.metadata.get("废止日期") == "" for e in portal.catalog)
     assert any(e.metadata.get("文号") == "" for e in portal.catalog)
     assert any(e.metadata.get("文号") for e in portal.catalog)
-    assert Counter(e.section for e in reports).keys() == {"xxgk", "jyj", "hanweb", "gkmlpt", "jpaas", "kjj", "tjj"}
+    assert Counter(e.section for e in reports).keys() == {"xxgk", "jyj", "hanweb", "gkmlpt", "jpaas", "kjj", "tjj", "mzj"}
     assert {"pdf", "docx"} <= {e.style for e in reports}
     assert len({e.title for e in reports}) == len(reports)  # the demo test keys reports by title
 

@@ -19,6 +19,8 @@ Sections (paths on the portal's host):
 - ``/kjj/`` → ``/kjj/xxgknb/`` and ``/tjj/`` → ``/tjj/xxgknb/xlist.shtml``: static pagers under other names and
   signatures (``createPage(…)``, ``createPageHTML('page_div', …, 'xlist', 'shtml', …)``), dates inside links, a
   政府工作报告 menu item (``trsvariants.py``);
+- ``/mzj/`` → ``/mzj/xxgk/xxgknb/index.html`` Anhui 集约化 platform: no pager link, pages 2…N only at the URL
+  template of the ``Ls.pagination`` script's callback, ``/mzj/content/column/6790571?pageIndex=N`` (``lspager.py``);
 - ``/gdwnb/index.html`` N generated reports, rendered on request (``start_portal(extra_reports=N)``, ``bulk.py``);
 - ``/gzyl/…`` failing pages (``start_portal(faults=True)``, ``faults.py``);
 - ``/sfj/`` → ``/sfj/ndbg/index.html`` a list built by JavaScript from ``/sfj/api/list.json?page=N``
@@ -40,7 +42,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from . import bulk, gkmlpt, hanweb, jpaas, jsapp, site, trsvariants
+from . import bulk, gkmlpt, hanweb, jpaas, jsapp, lspager, site, trsvariants
 from .faults import Faults
 from .site import Doc, Response
 
@@ -57,7 +59,7 @@ class CatalogEntry:
     report: dict | None  # canonical report dict, None for non-reports
     style: str | None  # render style of the report body ("pdf"/"docx" for files), None for non-reports
     attachments: tuple[str, ...] = ()  # absolute URLs of the files that hold the report's tables
-    section: str = ""  # "xxgk", "jyj", "hanweb", "gkmlpt", "jpaas", "kjj", "tjj", "bulk" or "sfj" (JavaScript-only)
+    section: str = ""  # "xxgk", "jyj", "hanweb", "gkmlpt", "jpaas", "kjj", "tjj", "mzj", "bulk" or "sfj" (JavaScript-only)
 
 
 @dataclass(frozen=True)
@@ -110,19 +112,21 @@ class App:
         self.gkmlpt = gkmlpt.GkmlptSite(base)
         self.jpaas = jpaas.JpaasSite()
         self.trsvariants = trsvariants.TrsVariantSites()
+        self.lspager = lspager.LsPagerSite(base)
         self.bulk = bulk.BulkColumn(extra_reports)
         self.jsapp = jsapp.JsAppSite() if js_section else None
         fault_rows = [p.entry for p in self.faults.pages.values()] if self.faults else []
         departments = [("区财政局信息公开", hanweb.HOME_PATH), ("区卫生健康局信息公开", gkmlpt.ENTRY_PATH),
-                       ("区人社局信息公开", jpaas.HOME_PATH), ("区科技局信息公开", "/kjj/"), ("区统计局信息公开", "/tjj/")]
+                       ("区人社局信息公开", jpaas.HOME_PATH), ("区科技局信息公开", "/kjj/"), ("区统计局信息公开", "/tjj/"),
+                       ("区民政局信息公开", lspager.HOME_PATH)]
         if self.jsapp:
             departments.append(("区司法局信息公开", jsapp.HOME_PATH))
         columns = [bulk.COLUMN] if extra_reports else []
         routes, entries = site.build(departments, columns, fault_rows)
         self.routes: dict[str, Response] = {**routes, **self.hanweb.routes, **self.gkmlpt.routes,
-                                            **self.jpaas.routes, **self.trsvariants.routes}
+                                            **self.jpaas.routes, **self.trsvariants.routes, **self.lspager.routes}
         self.docs: list[Doc] = ([site.doc_of(e) for e in entries] + self.hanweb.docs + self.gkmlpt.docs
-                                + self.jpaas.docs + self.trsvariants.docs)
+                                + self.jpaas.docs + self.trsvariants.docs + self.lspager.docs)
         if self.jsapp:
             self.routes.update(self.jsapp.routes)
             self.docs += self.jsapp.docs
@@ -137,6 +141,8 @@ class App:
         resp = self.routes.get(route_key(raw_path))
         if resp is None and path.startswith(gkmlpt.API_PREFIX):
             resp = self.gkmlpt.api(raw_path)
+        if resp is None and path == lspager.PAGE_PATH:
+            resp = self.lspager.serve(raw_path)
         if resp is None and self.jsapp and path == jsapp.API_PATH:
             resp = self.jsapp.api(raw_path)
         if resp is None:
