@@ -16,12 +16,10 @@ Detail pages are static: ``/rsj/art/<y>/<m>/<d>/art_1229000101_<id>.html``.
 from __future__ import annotations
 
 import json
-import random
 from html import escape
 from urllib.parse import parse_qsl, urlsplit
 
-from .render import random_report
-from .site import LABELS, Doc, Entry, Response, _page, doc_of, published_at, render_detail, utf8
+from .site import Doc, Entry, Response, _page, doc_of, item_entry, published_at, render_detail, utf8
 
 SECTION = "jpaas"
 SITE = "东湖区人力资源和社会保障局"
@@ -83,18 +81,9 @@ def _entries() -> list[Entry]:
     out = []
     for date, ident, kind, data in _ITEMS:
         y, m, d = (int(x) for x in date.split("-"))
-        path = f"/rsj/art/{y}/{m}/{d}/art_{COLUMN_ID}_{ident}.html"
-        if kind == "report":
-            year, template, style, seed = data
-            report = random_report(random.Random(seed), template, body=SITE, year=year)
-            title, body = report["title"], []
-        else:
-            (title, body), report, style = data, None, None
-        meta = {k: "" for k in LABELS} | {
-            "索引号": f"11420101MB1{ident}/{date[:4]}-{ident:05d}", "信息名称": title, "发布机构": SITE,
-            "主题分类": "劳动、人事、监察/政务公开", "发布日期": date, "成文日期": date}
-        out.append(Entry(SECTION, path, title, meta, date, report, style, list(body),
-                         column=("政府信息公开年报", COLUMN_PATH)))
+        out.append(item_entry(SECTION, f"/rsj/art/{y}/{m}/{d}/art_{COLUMN_ID}_{ident}.html", date, kind, data, SITE,
+                              {"索引号": f"11420101MB1{ident}/{date[:4]}-{ident:05d}",
+                               "主题分类": "劳动、人事、监察/政务公开"}, ("政府信息公开年报", COLUMN_PATH)))
     return out
 
 

@@ -11,12 +11,10 @@ template's URLs (``/mzj/content/column/6790571?pageIndex=2``), served here by qu
 
 from __future__ import annotations
 
-import random
 from html import escape
 from urllib.parse import parse_qsl, urlsplit
 
-from .render import random_report
-from .site import LABELS, Doc, Entry, Response, _page, doc_of, published_at, render_detail, utf8
+from .site import Doc, Entry, Response, _page, doc_of, item_entry, published_at, render_detail, utf8
 
 HOME_PATH = "/mzj/"
 NAME = "东湖区民政局"
@@ -36,21 +34,10 @@ ITEMS = (  # (date, id, kind, data): kind "report" → (year, template, style, s
 
 
 def _entries() -> list[Entry]:
-    out = []
-    for date, ident, kind, data in ITEMS:
-        path = f"/mzj/xxgk/xxgknb/{ident}.html"
-        if kind == "report":
-            year, template, style, seed = data
-            report = random_report(random.Random(seed), template, body=NAME, year=year)
-            title, body = report["title"], []
-        else:
-            (title, body), report, style = data, None, None
-        meta = {k: "" for k in LABELS} | {
-            "索引号": f"11340101MB0{ident % 100000:05d}/{date[:4]}-{ident % 1000:05d}", "信息名称": title,
-            "发布机构": NAME, "主题分类": "综合政务/政务公开", "发布日期": date, "成文日期": date}
-        out.append(Entry("mzj", path, title, meta, date, report, style, list(body),
-                         column=(COLUMN_TEXT, FIRST_PAGE)))
-    return out
+    return [item_entry("mzj", f"/mzj/xxgk/xxgknb/{ident}.html", date, kind, data, NAME,
+                       {"索引号": f"11340101MB0{ident % 100000:05d}/{date[:4]}-{ident % 1000:05d}",
+                        "主题分类": "综合政务/政务公开"}, (COLUMN_TEXT, FIRST_PAGE))
+            for date, ident, kind, data in ITEMS]
 
 
 def _nav() -> str:

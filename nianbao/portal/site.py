@@ -13,13 +13,14 @@ Guangdong gkmlpt (``gkmlpt.py``) sub-sites; the big generated column
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from html import escape
 from importlib import resources
 
-from .render import render_report_html
+from .render import random_report, render_report_html
 
 SITE_NAME = "样例区人民政府"
 PER_PAGE_XXGK = 5
@@ -104,6 +105,22 @@ class Doc:
     attachments: tuple[str, ...] = ()  # paths of the files that hold the report's tables
     # (report, note, modified) → {path: Response}: the page and its attachments again, for Portal.revise.
     render: Callable[[dict, str, float], dict[str, Response]] | None = None
+
+
+def item_entry(section: str, path: str, date: str, kind: str, data: tuple, publisher: str,
+               meta: dict[str, str], column: tuple[str, str]) -> Entry:
+    """One list item of a platform sub-site: a report generated from ``data`` = (year, template,
+    style, seed) when ``kind`` is "report", else a non-report ``data`` = (title, paragraphs).
+    Its metadata block names ``publisher`` and ``date``; ``meta`` adds the site's own fields."""
+    if kind == "report":
+        year, template, style, seed = data
+        report = random_report(random.Random(seed), template, body=publisher, year=year)
+        title, body = report["title"], []
+    else:
+        (title, body), report, style = data, None, None
+    block = {k: "" for k in LABELS} | {"信息名称": title, "发布机构": publisher, "发布日期": date,
+                                       "成文日期": date} | meta
+    return Entry(section, path, title, block, date, report, style, list(body), column=column)
 
 
 def doc_of(e: Entry) -> Doc:

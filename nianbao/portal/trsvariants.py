@@ -19,12 +19,10 @@ reports (…填报问题的解释, dated inside its link) and notices.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from html import escape
 
-from .render import random_report
-from .site import LABELS, Doc, Entry, Response, _page, doc_of, published_at, render_detail, utf8
+from .site import Doc, Entry, Response, _page, doc_of, item_entry, published_at, render_detail, utf8
 
 PER_PAGE = 2
 
@@ -77,21 +75,11 @@ def _nav(v: Variant) -> str:
 
 
 def _entries(v: Variant) -> list[Entry]:
-    out = []
-    for date, serial, kind, data in v.items:
-        path = f"{v.prefix}/xxgknb/{date[:4]}{date[5:7]}/t{date.replace('-', '')}_{serial}.html"
-        if kind == "report":
-            year, template, style, seed = data
-            report = random_report(random.Random(seed), template, body=v.name, year=year)
-            title, body, doc_no = report["title"], [], ""
-        else:
-            (title, body), report, style, doc_no = data, None, None, ""
-        meta = {k: "" for k in LABELS} | {
-            "索引号": f"11420101MB0{serial}/{date[:4]}-{serial % 1000:05d}", "信息名称": title, "发布机构": v.name,
-            "主题分类": "综合政务/政务公开", "发布日期": date, "成文日期": date, "文号": doc_no}
-        out.append(Entry(v.section, path, title, meta, date, report, style, list(body),
-                         column=(v.column_text, v.column_link)))
-    return out
+    return [item_entry(v.section, f"{v.prefix}/xxgknb/{date[:4]}{date[5:7]}/t{date.replace('-', '')}_{serial}.html",
+                       date, kind, data, v.name,
+                       {"索引号": f"11420101MB0{serial}/{date[:4]}-{serial % 1000:05d}", "主题分类": "综合政务/政务公开"},
+                       (v.column_text, v.column_link))
+            for date, serial, kind, data in v.items]
 
 
 def _kjj_row(e: Entry, base: str) -> str:
