@@ -150,8 +150,8 @@ def render_cell(archive_dir: Path, record_id: str, where: dict, label: str) -> A
     The place is found by the parser's own reading of the same bytes, so "table 2, row 5, column 3"
     means what it meant when the figure was read: an HTML page's cell by its walk
     (``parsers.html.cell_elements``), a PDF's cell or text line by its table finder
-    (``parsers.pdf.source_box``), shown on a picture of the page.  Word and text files are sent
-    as they are.
+    (``parsers.pdf.source_box``), shown on a picture of the page; a Word file's cell in the file as
+    ``parsers.docx.docx_tokens`` reads it.  Text files are sent as they are.
     """
     try:
         archive = _open(archive_dir)
@@ -165,6 +165,10 @@ def render_cell(archive_dir: Path, record_id: str, where: dict, label: str) -> A
                            record_id=html.escape(rec.record_id))
     if body.startswith(b"%PDF-") or "pdf" in content_type:
         view = _pdf_cell(body, where, label, banner, record_id, rec.url)
+        return view or render(archive_dir, record_id)
+    if body.startswith(b"PK\x03\x04") and ("wordprocessingml" in content_type or rec.final_url.lower()
+                                            .split("?", 1)[0].endswith(".docx")):
+        view = _docx_cell(body, where, label, banner, record_id, rec.url)
         return view or render(archive_dir, record_id)
     key = (where.get("table"), where.get("row"), where.get("col"))
     if None in key or not _is_html(content_type, body):
@@ -214,6 +218,53 @@ def _pdf_cell(body: bytes, where: dict, label: str, banner: str, record_id: str,
             f'src="data:image/png;base64,{image}"><div id="{MARK}" style="position:absolute;left:{x0}px;'
             f'top:{top}px;width:{x1 - x0}px;height:{bottom - top}px;outline:none;background:none"></div></div>')
     return _html_view(banner, page, url)
+
+
+def _docx_cell(body: bytes, where: dict, label: str, banner: str, record_id: str, url: str) -> ArchivedView | None:
+    """A Word file as the parser read it (``parsers.docx.docx_tokens``: its paragraphs, and its
+    tables cell by cell at the rows and columns figures name), with the figure's cell or paragraph
+    marked; None when the file cannot be read (then it is sent as it is)."""
+    from parsers.docx import docx_tokens
+
+    try:
+        tokens, _images = docx_tokens(body)
+    except Exception:  # noqa: BLE001 - a damaged file: it is still there to download
+        return None
+    want = (where.get("table"), where.get("row"), where.get("col"), where.get("block"))
+    parts: list[str] = []
+    grid: dict[tuple[int, int], str] = {}
+    table: int | None = None
+
+    def close_table() -> None:
+        if table is None:
+            return
+        rows = 1 + max(r for r, _ in grid)
+        cols = 1 + max(c for _, c in grid)
+        parts.append("<table>" + "".join(
+            "<tr>" + "".join(f"<td{grid[r, c][0]}>{grid[r, c][1]}</td>" if (r, c) in grid else "<td></td>"
+                             for c in range(cols)) + "</tr>" for r in range(rows)) + "</table>")
+        grid.clear()
+
+    for t in tokens:
+        w = t.where
+        mark = f' id="{MARK}"' if (w.get("table"), w.get("row"), w.get("col"), w.get("block")) == want else ""
+        text = html.escape(t.text).replace("\n", "<br>")
+        if "table" in w:
+            if w["table"] != table:
+                close_table()
+                table = w["table"]
+            grid[w["row"], w["col"]] = (mark, text)
+        else:
+            close_table()
+            table = None
+            parts.append(f"<p{mark}>{text}</p>")
+    close_table()
+    found = any(f'id="{MARK}"' in part for part in parts)
+    note = "标出的单元格 highlighted cell" if found else "单元格未找到 the cell was not found in this file"
+    download = "../../archived/" + quote(record_id, safe="")
+    banner = banner.replace("</div>", f" · Word 文件按解析读取 the Word file as read · {note}: "
+                                      f'<b>{html.escape(label)}</b> · <a href="{download}">下载 download</a></div>', 1)
+    return _html_view(banner, "".join(parts), url)
 
 
 # The page's own styles are gone with its <style> and style attributes: ruled tables keep it legible.

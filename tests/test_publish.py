@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import json
+import random
 import re
 from urllib.parse import quote
 
@@ -17,6 +18,8 @@ from conftest import FIXTURES, archive_page
 from archive import Archive
 from nianbao import publish, regions
 from nianbao.build import SEARCH_COLUMNS, build
+from nianbao.portal.formats import render_docx
+from nianbao.portal.render import random_report
 from nianbao.serve import INSPECT_FILE, METADATA, datasette_app
 
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
@@ -55,6 +58,10 @@ def data_dir(tmp_path_factory):
         nested = (FIXTURES / "html" / "06_nested_layout_2021.html").read_text("utf-8")
         write(archive, "http://127.0.0.1/ndbg/nested.html",
               nested.replace("</body>", "<script>alert('cell')</script></body>").encode("utf-8"), headers=HTML)
+        # A Word file, as departments attach them (a random consistent report rendered by the portal's writer).
+        word = render_docx(random_report(random.Random(7), "2021", body="鼓楼区司法局", year=2022))
+        write(archive, "http://127.0.0.1/ndbg/gulou_sfj.docx", word, headers=[(
+            "Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")])
         pdf = FIXTURES / "real" / "huaian_szf_2024_report.pdf"
         write(archive, "http://127.0.0.1/ndbg/huaian.pdf", pdf.read_bytes(), headers=[("Content-Type", "application/pdf")])
     build(data)
@@ -443,3 +450,13 @@ def test_a_figure_read_from_a_pdf_is_boxed_on_a_picture_of_its_page_and_unknown_
     (record_id,) = [r["source_record_id"] for r in db["reports"].rows_where("url like '%huaian.pdf'")]
     assert page.xpath(f'//a[@href="../../archived/{quote(record_id, safe="")}"]')
     assert get(ds, f"/-/cell/{quote(cell['report_id'], safe='')}/no.such.path").status_code == 404
+
+
+def test_a_figure_read_from_a_word_file_is_marked_in_the_file_as_read(ds, db):
+    cells = _report_cells(db, "gulou_sfj.docx")
+    assert len(cells) > 100
+    for cell in cells[::10]:
+        r = get(ds, f"/-/cell/{quote(cell['report_id'], safe='')}/{quote(cell['path'], safe='')}")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), cell["path"]
+        (mark,) = lxml.html.fromstring(r.text).xpath('//*[@id="nb-cell"]')
+        assert _squeeze(mark.text_content()) == _squeeze(cell["source_text"]), cell["path"]
