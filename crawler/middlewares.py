@@ -44,6 +44,7 @@ _CHALLENGE_SIGNS = (b"$_ts=window", b"yunsuoautojump", b"security_verify_", b"__
 _RELOADS = re.compile(rb"document\.cookie[\s\S]{0,2000}?(?:location|reload\s*\()")  # searched in lower case
 _NOT_TEXT = re.compile(rb"<\s*(script|style)\b.*?<\s*/\s*\1\s*>|<!--.*?-->|<[^>]*>|&nbsp;|\s+", re.I | re.S)
 CHALLENGE_MAX_BYTES = 64 * 1024  # bigger pages are documents; this bounds the work per response
+CAPTCHA_MAX_BYTES = 4096  # a page this small naming a captcha or a WAF is one, whatever its text
 CHALLENGE_MAX_TEXT = 60  # bytes of visible text (20 Chinese characters) a challenge page may show
 
 
@@ -54,6 +55,8 @@ def challenge_page(body: bytes) -> bool:
     # Every report and list page is asked: substring tests first (microseconds), the regexes only for
     # pages that have a WAF's sign or touch a cookie.
     low = body.lower()
+    if len(body) < CAPTCHA_MAX_BYTES and any(m in low for m in _BLOCK_MARKERS):
+        return True  # a small page that names a captcha or a WAF
     if not any(sign in low for sign in _CHALLENGE_SIGNS) and (
             b"document.cookie" not in low or not _RELOADS.search(low)):
         return False
@@ -252,9 +255,8 @@ class RecordFailuresMiddleware(_FailureRecorder):
     """Write every final failure (after retries) to the archive as a ``failure`` or ``blocked`` event."""
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
-        challenge = request.meta.get("nianbao_challenge") or (
-            response.status in (200, 202) and request.meta.get("nianbao_kind") in ("report", "list")
-            and len(response.body) < 4096 and any(m in response.body.lower() for m in _BLOCK_MARKERS))
+        # A 2xx challenge was recognised (``challenge_page``) where the response was archived.
+        challenge = request.meta.get("nianbao_challenge", False)
         if response.status in BLOCK_STATUSES or challenge:
             reason = BLOCK_STATUSES.get(response.status, "anti-bot or captcha page")
             self._record(request, "blocked", reason, response.status)

@@ -42,7 +42,8 @@ def report_id(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
-def _filename(url: str) -> str:
+def filename_of(url: str) -> str:
+    """The file name a URL ends with, as the parser is told it (it helps tell formats apart)."""
     return Path(urlsplit(url).path).name
 
 
@@ -61,7 +62,7 @@ def _read(archive: Archive, rec: StoredRecord) -> tuple:
         body, error = archive.read_body(rec), None
     except ArchiveError as exc:
         body, error = b"", f"archive: {exc}"
-    return body, error, _filename(rec.final_url), rec.content_type, rec.final_url
+    return body, error, filename_of(rec.final_url), rec.content_type, rec.final_url
 
 
 def _parse(job: tuple) -> dict:

@@ -149,8 +149,7 @@ def render_cell(row, value, column, table, database, datasette):
     # A report's archived page, one click from its row; see nianbao.publish_archived for why it is safe.
     if column not in ("record_id", "source_record_id") or table not in ("reports", "documents"):
         return None
-    if isinstance(value, dict):  # a foreign key Datasette has expanded
-        value = value.get("value")
+    value = _unwrap(value)
     if not isinstance(value, str) or not value:
         return None
     if column == "source_record_id" and _same_as_record(row, value):
@@ -167,9 +166,13 @@ def _plain(row, column: str):
     """A column's value in a row Datasette renders: None when not selected, a label-expanded
     foreign key reduced to its value."""
     try:
-        value = row[column]
+        return _unwrap(row[column])
     except (IndexError, KeyError):
         return None
+
+
+def _unwrap(value):
+    """A foreign key Datasette has expanded to {"value", "label"}: its value."""
     return value.get("value") if isinstance(value, dict) else value
 
 

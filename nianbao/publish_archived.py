@@ -26,9 +26,11 @@ import nh3
 from datasette.utils.asgi import Response
 from lxml import etree
 
-from archive import Archive, ArchiveError
+from archive import Archive, ArchiveError, StoredRecord
+from nianbao.build import filename_of
 from parsers.html import cell_elements, decode_html, read_html
 from parsers.pdf import source_box
+from parsers.report import detect_format
 
 # No script, no form, no request of its own; a link may still be followed, and may download a file.
 CSP = "sandbox allow-downloads; default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
@@ -41,7 +43,7 @@ SECURITY_HEADERS = {
 BANNER = (
     '<div style="font:14px sans-serif;background:#fff3cd;border-bottom:1px solid #d9b600;padding:.5em 1em">'
     "存档副本，已移除脚本 — archived copy, scripts and external resources removed. "
-    "原网址 URL: <code>{url}</code> · 抓取时间 fetched {fetched_at} · 记录 record <code>{record_id}</code></div>"
+    "原网址 URL: <code>{url}</code> · 抓取时间 fetched {fetched_at} · 记录 record <code>{record_id}</code>{more}</div>"
 )
 
 
@@ -122,24 +124,42 @@ def _open(archive_dir: Path) -> Archive:
     return Archive(archive_dir, readonly=True)
 
 
-def render(archive_dir: Path, record_id: str) -> ArchivedView:
-    """Read one archived response and make it safe to show."""
+def _read(archive_dir: Path, record_id: str) -> tuple[Archive, StoredRecord, bytes] | ArchivedView:
+    """The archive, a record and its body; a 404 view when it is not archived."""
     try:
         archive = _open(archive_dir)
         with _LOCK:  # one read-only connection, shared by the server's threads
             rec = archive.get(record_id)
-            body = archive.read_body(rec)
+            return archive, rec, archive.read_body(rec)
     except ArchiveError as exc:
         return ArchivedView(404, "text/plain; charset=utf-8", SECURITY_HEADERS, f"not archived: {exc}".encode())
+
+
+def _banner(rec: StoredRecord, more: str = "") -> str:
+    """The banner over every view of an archived record; ``more`` (markup) is added to its line."""
+    return BANNER.format(url=html.escape(rec.url), fetched_at=html.escape(rec.fetched_at or ""),
+                         record_id=html.escape(rec.record_id), more=more)
+
+
+def _download(rec: StoredRecord) -> str:
+    """A link to the record's file from a ``/-/cell/<report>/<path>`` page (relative: works under a base URL)."""
+    return f'<a href="../../archived/{quote(rec.record_id, safe="")}">下载 download</a>'
+
+
+def render(archive_dir: Path, record_id: str) -> ArchivedView:
+    """Read one archived response and make it safe to show."""
+    read = _read(archive_dir, record_id)
+    return read if isinstance(read, ArchivedView) else _view(*read)
+
+
+def _view(archive: Archive, rec: StoredRecord, body: bytes) -> ArchivedView:
     content_type = (rec.content_type or "").lower()
     if _is_html(content_type, body) or content_type.startswith("text/"):
         text = decode_html(body, rec.content_type)  # as the parser reads it (wrong charsets included)
         if not _is_html(content_type, body):
             return ArchivedView(200, "text/plain; charset=utf-8", SECURITY_HEADERS, text.encode("utf-8"))
-        banner = BANNER.format(url=html.escape(rec.url), fetched_at=html.escape(rec.fetched_at or ""),
-                               record_id=html.escape(rec.record_id))
-        return _html_view(banner, sanitise(text, _link_map(archive, rec.final_url, "")), rec.url)
-    name = Path(rec.final_url.split("?", 1)[0]).name or "document"
+        return _html_view(_banner(rec), sanitise(text, _link_map(archive, rec.final_url, "")), rec.url)
+    name = filename_of(rec.final_url) or "document"
     headers = {**SECURITY_HEADERS, "content-disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"}
     return ArchivedView(200, rec.content_type or "application/octet-stream", headers, body)
 
@@ -148,31 +168,25 @@ def render_cell(archive_dir: Path, record_id: str, where: dict, label: str) -> A
     """The archived source of a figure with the place it was printed highlighted (``#nb-cell``).
 
     The place is found by the parser's own reading of the same bytes, so "table 2, row 5, column 3"
-    means what it meant when the figure was read: an HTML page's cell by its walk
-    (``parsers.html.cell_elements``), a PDF's cell or text line by its table finder
-    (``parsers.pdf.source_box``), shown on a picture of the page; a Word file's cell in the file as
-    ``parsers.docx.docx_tokens`` reads it.  Text files are sent as they are.
+    means what it meant when the figure was read: the format as the parser told it
+    (``parsers.report.detect_format``); an HTML page's cell by its walk (``parsers.html.cell_elements``),
+    a PDF's cell or text line by its table finder (``parsers.pdf.source_box``), shown on a picture of
+    the page; a Word file's cell in the file as ``parsers.docx.docx_tokens`` reads it.  Other files
+    are shown or sent as ``render`` does.
     """
-    try:
-        archive = _open(archive_dir)
-        with _LOCK:
-            rec = archive.get(record_id)
-            body = archive.read_body(rec)
-    except ArchiveError as exc:
-        return ArchivedView(404, "text/plain; charset=utf-8", SECURITY_HEADERS, f"not archived: {exc}".encode())
-    content_type = (rec.content_type or "").lower()
-    banner = BANNER.format(url=html.escape(rec.url), fetched_at=html.escape(rec.fetched_at or ""),
-                           record_id=html.escape(rec.record_id))
-    if body.startswith(b"%PDF-") or "pdf" in content_type:
-        view = _pdf_cell(body, where, label, banner, record_id, rec.url)
-        return view or render(archive_dir, record_id)
-    if body.startswith(b"PK\x03\x04") and ("wordprocessingml" in content_type or rec.final_url.lower()
-                                            .split("?", 1)[0].endswith(".docx")):
-        view = _docx_cell(body, where, label, banner, record_id, rec.url)
-        return view or render(archive_dir, record_id)
+    read = _read(archive_dir, record_id)
+    if isinstance(read, ArchivedView):
+        return read
+    archive, rec, body = read
+    label = f"<b>{html.escape(label)}</b>"
+    fmt = detect_format(body, filename_of(rec.final_url), rec.content_type)
+    if fmt == "pdf":
+        return _pdf_cell(rec, body, where, label) or _view(*read)
+    if fmt == "docx":
+        return _docx_cell(rec, body, where, label) or _view(*read)
     key = (where.get("table"), where.get("row"), where.get("col"))
-    if None in key or not _is_html(content_type, body):
-        return render(archive_dir, record_id)
+    if fmt != "html" or None in key:
+        return _view(*read)
     root = read_html(body, rec.content_type)  # as the parser read it
     cell = cell_elements(root).get(key) if root is not None else None
     if cell is None:
@@ -182,15 +196,14 @@ def render_cell(archive_dir: Path, record_id: str, where: dict, label: str) -> A
         cell.set("id", MARK)
         note = "标出的单元格 highlighted cell"
         markup = etree.tostring(root, method="html", encoding="unicode")
-    banner = banner.replace("</div>", f" · {note}: <b>{html.escape(label)}</b></div>", 1)
     links = _link_map(archive, rec.final_url, "../../archived/")
-    return _html_view(banner, sanitise(markup, links, marked=True), rec.url)
+    return _html_view(_banner(rec, f" · {note}: {label}"), sanitise(markup, links, marked=True), rec.url)
 
 
 PDF_RESOLUTION = 110  # dots per inch of the page picture: legible table text at a screen's width
 
 
-def _pdf_cell(body: bytes, where: dict, label: str, banner: str, record_id: str, url: str) -> ArchivedView | None:
+def _pdf_cell(rec: StoredRecord, body: bytes, where: dict, label: str) -> ArchivedView | None:
     """A picture of the PDF page with the figure's cell (or text line) boxed; None when the place
     cannot be found again (then the file itself is sent)."""
     import pdfplumber
@@ -209,18 +222,16 @@ def _pdf_cell(body: bytes, where: dict, label: str, banner: str, record_id: str,
         return None
     scale = PDF_RESOLUTION / 72
     x0, top, x1, bottom = (round(v * scale) for v in box)
-    download = "../../archived/" + quote(record_id, safe="")  # relative: works under a base URL too
-    banner = banner.replace("</div>", f" · 第 {pageno} 页 page {pageno}: <b>{html.escape(label)}</b>"
-                                      f' · <a href="{download}">下载 PDF download</a></div>', 1)
+    banner = _banner(rec, f" · 第 {pageno} 页 page {pageno}: {label} · {_download(rec)}")
     image = base64.b64encode(png.getvalue()).decode("ascii")
     # The box is drawn on the picture; an empty element over it is what #nb-cell scrolls to.
     page = (f'<div style="position:relative;display:inline-block"><img alt="page {pageno}" '
             f'src="data:image/png;base64,{image}"><div id="{MARK}" style="position:absolute;left:{x0}px;'
             f'top:{top}px;width:{x1 - x0}px;height:{bottom - top}px;outline:none;background:none"></div></div>')
-    return _html_view(banner, page, url)
+    return _html_view(banner, page, rec.url)
 
 
-def _docx_cell(body: bytes, where: dict, label: str, banner: str, record_id: str, url: str) -> ArchivedView | None:
+def _docx_cell(rec: StoredRecord, body: bytes, where: dict, label: str) -> ArchivedView | None:
     """A Word file as the parser read it (``parsers.docx.docx_tokens``: its paragraphs, and its
     tables cell by cell at the rows and columns figures name), with the figure's cell or paragraph
     marked; None when the file cannot be read (then it is sent as it is)."""
@@ -261,10 +272,8 @@ def _docx_cell(body: bytes, where: dict, label: str, banner: str, record_id: str
     close_table()
     found = any(f'id="{MARK}"' in part for part in parts)
     note = "标出的单元格 highlighted cell" if found else "单元格未找到 the cell was not found in this file"
-    download = "../../archived/" + quote(record_id, safe="")
-    banner = banner.replace("</div>", f" · Word 文件按解析读取 the Word file as read · {note}: "
-                                      f'<b>{html.escape(label)}</b> · <a href="{download}">下载 download</a></div>', 1)
-    return _html_view(banner, "".join(parts), url)
+    banner = _banner(rec, f" · Word 文件按解析读取 the Word file as read · {note}: {label} · {_download(rec)}")
+    return _html_view(banner, "".join(parts), rec.url)
 
 
 # The page's own styles are gone with its <style> and style attributes: ruled tables keep it legible.
